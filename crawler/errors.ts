@@ -1,0 +1,62 @@
+import { CapsuleError } from "../site/errors.ts";
+
+/**
+ * The crawler's errors. Each is a small subclass of `CapsuleError` with a stable `code`, the underlying
+ * `cause`, and a message prefixed with the step that failed, the way miniflux prefixes its errors
+ * (`parse: not a feed (an HTML page): https://example.com/`). URLs in messages have credentials removed.
+ */
+export class CrawlerError extends CapsuleError {}
+
+/** Codes a `ParseError` can carry; a program switches on these, people read the message. */
+export type ParseErrorCode =
+  | "empty" // nothing but whitespace arrived
+  | "not-a-feed" // well-formed, but an HTML page, an OPML file, some other XML or JSON document
+  | "unreadable" // no way to recover a document from the bytes (no root element, broken JSON)
+  | "entity-limit" // a DOCTYPE declares entities that would expand past the limit (billion laughs)
+  | "internal"; // a bug in the parser: an unexpected exception, wrapped so nothing untyped escapes
+
+/** Everything thrown out of `crawler/parse/` is a `ParseError` (or a subclass) with one of the codes above. */
+export class ParseError extends CrawlerError {
+  declare readonly code: ParseErrorCode;
+  /** The feed URL the bytes came from, credentials removed. */
+  readonly url: string;
+
+  constructor(
+    code: ParseErrorCode,
+    what: string,
+    url: string,
+    options: { cause?: unknown; hint?: string } = {},
+  ) {
+    const safeUrl = redactUrl(url);
+    super(code, `parse: ${what}: ${safeUrl}`, options);
+    this.url = safeUrl;
+  }
+}
+
+/** The bytes are a web page or another document rather than a feed; `advertised` lists feed URLs it links to. */
+export class NotAFeedError extends ParseError {
+  /** Feed URLs the page advertises with `<link rel="alternate" type="application/rss+xml" href="…">`. */
+  readonly advertised: string[];
+
+  constructor(what: string, url: string, advertised: string[] = [], options: { cause?: unknown } = {}) {
+    const hint = advertised.length > 0
+      ? `The page advertises a feed: follow ${advertised[0]} instead.`
+      : "Follow the site's feed URL (often /feed.xml, /rss.xml or /atom.xml), not its home page.";
+    const also = advertised.length > 0 ? `, it advertises ${advertised.map(redactUrl).join(" ")}` : "";
+    super("not-a-feed", `not a feed (${what}${also})`, url, { ...options, hint });
+    this.advertised = advertised.map(redactUrl);
+  }
+}
+
+/** Removes user name and password from a URL for messages and logs; returns non-URLs unchanged. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === "" && parsed.password === "") return url;
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.href;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,94 @@
+import sade from "sade";
+import { buildSite } from "./build.ts";
+import { CapsuleError } from "./errors.ts";
+import { addFollow, removeFollow } from "./follow-list.ts";
+import { askMissing, initCapsule, type InitAnswers } from "./init.ts";
+import { createPost } from "./new-post.ts";
+
+const CONTENT = "content";
+
+type Handler = (...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The `capsule` program: its commands, parsed with sade. */
+export function createProgram() {
+  const prog = sade("capsule").version("0.1.0")
+    .describe("Own your social presence: one creator, one static site; following is mirroring.");
+
+  prog.command("build")
+    .describe("Build the capsule into _site/ (drafts left out). A failed build keeps the previous _site/.")
+    .option("-o, --output", "Output folder", "_site")
+    .action(async (opts: { output: string }) => {
+      const result = await buildSite({ output: opts.output });
+      console.log(`Built ${result.files} files into ${result.output}/ in ${(result.ms / 1000).toFixed(1)} s.`);
+    });
+
+  prog.command("dev")
+    .describe("Build with drafts and serve with live reload.")
+    .option("-p, --port", "Port to listen on (the next free one is used if taken)", 8080)
+    .action(async (opts: { port: number }) => {
+      const { startDevServer } = await import("./dev.ts");
+      const server = await startDevServer({ port: Number(opts.port) });
+      console.log(`Capsule is being served at ${server.url} (drafts shown). Edit content/ and the page reloads. Ctrl-C stops.`);
+      await new Promise(() => {}); // serve until interrupted
+    });
+
+  prog.command("new <kind> <text>")
+    .describe('Write a new post: `capsule new note "…"` or `capsule new article "Title"`.')
+    .example('new note "Glaze test came out of the kiln blue."')
+    .example('new article "How I fire a wood kiln"')
+    .action((kind: string, text: string) => {
+      if (kind !== "note" && kind !== "article") {
+        throw new CapsuleError("usage", `"${kind}" is not a kind of post.`, { hint: "Use `capsule new note …` or `capsule new article …`." });
+      }
+      const path = createPost(CONTENT, kind, text);
+      console.log(kind === "article"
+        ? `Created ${path} as a draft: write it, then delete the line \`draft: true\` to publish.`
+        : `Created ${path}.`);
+    });
+
+  prog.command("init")
+    .describe("Turn the sample into your own capsule: asks for your name and address, removes the sample posts.")
+    .option("--name", "Your name").option("--url", "Where the capsule will be published")
+    .option("--handle", "Your handle").option("--bio", "One line about you")
+    .option("--language", "Language of your posts").option("--email", "Contact email")
+    .action(async (opts: InitAnswers) => {
+      const given = Object.fromEntries(Object.entries(opts).filter(([k, v]) => ["name", "url", "handle", "bio", "language", "email"].includes(k) && v !== undefined).map(([k, v]) => [k, String(v)]));
+      const answers = await askMissing(given);
+      const { removed, firstPost } = initCapsule(CONTENT, answers);
+      console.log(`Your capsule is ready: ${removed} sample posts removed, profile in content/profile.yaml, first post ${firstPost}.`);
+      console.log("Next: `npm start` to see it, then git push to publish.");
+    });
+
+  prog.command("follow <url>")
+    .describe("Follow a capsule or any feed (adds it to content/following.yaml).")
+    .option("--name", "A name to show for it")
+    .action((url: string, opts: { name?: string }) => {
+      const added = addFollow(CONTENT, url, opts.name);
+      console.log(added ? `Following ${url}.` : `Already following ${url}.`);
+    });
+
+  prog.command("unfollow <url>")
+    .describe("Stop following a capsule or feed.")
+    .action((url: string) => {
+      const removed = removeFollow(CONTENT, url);
+      console.log(removed ? `No longer following ${url}.` : `${url} was not in the follow list.`);
+    });
+
+  return prog;
+}
+
+/** Runs the CLI and returns the exit code: one line and a hint on error, never a stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  const parsed = createProgram().parse(argv, { lazy: true }) as { handler: Handler; args: unknown[] } | undefined;
+  if (!parsed) return process.exitCode === 1 ? 1 : 0; // --help, --version or a usage error sade printed
+  try {
+    await parsed.handler(...parsed.args);
+    return 0;
+  } catch (error) {
+    const known = error instanceof CapsuleError ? error : undefined;
+    console.error(`capsule: ${known ? known.message : (error as Error).message ?? String(error)}`);
+    console.error(known?.hint ?? "Run `capsule --help` for usage.");
+    if (!known && process.env.CAPSULE_DEBUG) console.error(error);
+    return 1;
+  }
+}

@@ -1,0 +1,47 @@
+import { ContentError } from "./yaml-file.ts";
+import { slugFromPath } from "./posts.ts";
+import { slugifyTag } from "./slug.ts";
+import type { PostItem } from "./views.ts";
+
+/** Posts that share a tag, under the tag's first spelling. */
+export interface TagGroup {
+  name: string;
+  slug: string;
+  items: PostItem[];
+}
+
+function byNewest(a: PostItem, b: PostItem): number {
+  return b.date.getTime() - a.date.getTime() || a.inputPath.localeCompare(b.inputPath);
+}
+
+/** Every post, newest first; two posts that would share an address stop the build. */
+export function buildTimeline(items: PostItem[]): PostItem[] {
+  const bySlug = new Map<string, PostItem>();
+  for (const item of items) {
+    const slug = (item.data as { slug?: string }).slug ?? slugFromPath(item.inputPath);
+    const other = bySlug.get(slug);
+    if (other) {
+      throw new ContentError(
+        `${item.inputPath}: slug "${slug}" is already used by ${other.inputPath}; both would be published at /posts/${slug}/.`,
+        { hint: `Rename one of the files, or give one a different \`slug: ${slug}-2\` in its front matter.` },
+      );
+    }
+    bySlug.set(slug, item);
+  }
+  return [...items].sort(byNewest);
+}
+
+/** Tags with their posts (newest first), merged by URL so "Kilns" and "kilns" are one tag. */
+export function buildTagList(items: PostItem[]): TagGroup[] {
+  const groups = new Map<string, TagGroup>();
+  for (const item of [...items].sort(byNewest)) {
+    for (const tag of item.data.tags ?? []) {
+      const slug = slugifyTag(tag);
+      if (!slug) continue;
+      const group = groups.get(slug) ?? { name: tag, slug, items: [] };
+      group.items.push(item);
+      groups.set(slug, group);
+    }
+  }
+  return [...groups.values()].sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,0 +1,36 @@
+import MarkdownIt, { type Token } from "markdown-it";
+
+/** What the URL rewriting needs to know about the page being rendered. */
+export interface MarkdownEnv extends Record<string, unknown> {
+  /** Absolute URL of the folder the Markdown file sits in (where its images are copied). */
+  assetBase?: string;
+  /** Absolute URL of the site root. */
+  siteUrl?: string;
+}
+
+function absolutize(url: string, env: MarkdownEnv): string {
+  if (!url || /^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith("#") || url.startsWith("//")) return url;
+  if (url.startsWith("/") && env.siteUrl) return new URL(url.slice(1), env.siteUrl).href;
+  return env.assetBase ? new URL(url, env.assetBase).href : url;
+}
+
+/**
+ * Markdown as the creator writes it: HTML allowed (it is their own site), links and images made
+ * absolute so the same HTML works on the page, in the feed and in a mirror's copy.
+ */
+export function createMarkdown(): InstanceType<typeof MarkdownIt> {
+  const md = new MarkdownIt({ html: true, linkify: true, typographer: true });
+  md.core.ruler.push("capsule_absolute_urls", (state) => {
+    const env = state.env as MarkdownEnv;
+    if (!env?.assetBase) return;
+    const visit = (tokens: Token[] | null) => {
+      for (const token of tokens ?? []) {
+        if (token.type === "image") token.attrSet("src", absolutize(String(token.attrGet("src") ?? ""), env));
+        if (token.type === "link_open") token.attrSet("href", absolutize(String(token.attrGet("href") ?? ""), env));
+        visit(token.children);
+      }
+    };
+    visit(state.tokens);
+  });
+  return md;
+}

@@ -1,0 +1,157 @@
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { renderRssFeed } from "../layouts/feed.ts";
+import { renderJsonFeed } from "../layouts/feed-json.ts";
+import { renderOpml } from "../layouts/opml.ts";
+import {
+  renderFollowingPage, renderHomePage, renderPostPage, renderTagPage, renderTagsIndex,
+} from "../layouts/pages.ts";
+import { renderNotFoundPage } from "../layouts/not-found.ts";
+import type { EntryView, SiteView } from "../layouts/view.ts";
+import { buildTagList, buildTimeline, type TagGroup } from "./collections.ts";
+import { readFollowList } from "./follow-list.ts";
+import { renderHeadersFile } from "./headers.ts";
+import { createMarkdown, type MarkdownEnv } from "./markdown.ts";
+import { MEDIA_EXTENSIONS } from "./media.ts";
+import { isPostPath, parsePostDate, parsePostFrontMatter, slugFromPath } from "./posts.ts";
+import { loadProfile } from "./profile.ts";
+import { createSiteView, href, toEntryView, type PostItem } from "./views.ts";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const LAYOUTS = join(ROOT, "layouts");
+
+/** Options of the capsule plugin. */
+export interface CapsulePluginOptions {
+  /** The creator's folder. @default "content" */
+  contentDir?: string;
+  /** Posts per timeline page. @default 20 */
+  pageSize?: number;
+}
+
+interface PageData {
+  capsuleSite: SiteView;
+  collections: { timeline: PostItem[]; capsuleTags: TagGroup[] };
+  page: { url: string; inputPath: string; date: Date };
+  pagination?: { items: unknown[]; pageNumber: number; hrefs: string[] };
+  tag?: TagGroup;
+  content?: string;
+}
+
+// Eleventy's config API is untyped (no bundled types); the plugin names what it uses.
+type EleventyConfig = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Registers the whole capsule with Eleventy: data, Markdown, collections, pages, feeds, copied files. */
+export default function capsulePlugin(eleventyConfig: EleventyConfig, options: CapsulePluginOptions = {}): void {
+  const contentDir = options.contentDir ?? "content";
+  const pageSize = options.pageSize ?? 20;
+  const isServe = () => process.env.ELEVENTY_RUN_MODE === "serve" || process.env.ELEVENTY_RUN_MODE === "watch";
+
+  eleventyConfig.addGlobalData("capsuleSite", () => createSiteView(loadProfile(contentDir)));
+  eleventyConfig.addGlobalData("layout", "capsule-post.11ty.js");
+  eleventyConfig.addGlobalData("permalink", () => (data: PageData & { slug?: string }) => {
+    if (!isPostPath(data.page.inputPath)) return undefined;
+    return `/posts/${postSlug(data)}/`;
+  });
+
+  // Posts: front matter checked field by field; drafts only on the dev server.
+  eleventyConfig.setFrontMatterParsingOptions({
+    engines: { yaml: { parse: (text: string, opts: { filePath?: string }) => parsePostFrontMatter(text, opts.filePath ?? "post") } },
+  });
+  eleventyConfig.addDateParsing(function (this: { page: { inputPath: string } }, value: unknown) {
+    return isPostPath(this.page.inputPath) && value !== undefined ? parsePostDate(value) : undefined;
+  });
+  eleventyConfig.addPreprocessor("capsule-drafts", "md", (data: { draft?: boolean }) => {
+    if (data.draft && !isServe()) return false;
+    return undefined;
+  });
+  const md = createMarkdown();
+  eleventyConfig.setLibrary("md", {
+    render: (text: string, data: PageData) => md.render(text, markdownEnv(data)),
+  });
+
+  eleventyConfig.addCollection("timeline", (api: { getFilteredByGlob(glob: string): PostItem[] }) =>
+    buildTimeline(api.getFilteredByGlob(`${contentDir}/posts/**/*.md`)));
+  eleventyConfig.addCollection("capsuleTags", (api: { getFilteredByGlob(glob: string): PostItem[] }) =>
+    buildTagList(api.getFilteredByGlob(`${contentDir}/posts/**/*.md`)));
+
+  // Files copied as they are: the creator's media (never Markdown), and the site's own assets.
+  const media = `{${MEDIA_EXTENSIONS.join(",")}}`;
+  eleventyConfig.addPassthroughCopy(`${contentDir}/**/*.${media}`);
+  eleventyConfig.addPassthroughCopy({
+    [join(LAYOUTS, "style.css")]: "style.css",
+    [join(LAYOUTS, "feed.xsl")]: "feed.xsl",
+    [join(LAYOUTS, "feed-fallback.js")]: "feed-fallback.js",
+    [createRequire(import.meta.url).resolve("xslt-processor").replace(/index\.js$/, "umd/xslt-processor.global.js")]: "xslt-processor.js",
+  });
+
+  const page = (path: string, render: (data: PageData) => string, data: object = {}) =>
+    eleventyConfig.addTemplate(path, { data: { layout: false, eleventyExcludeFromCollections: true, ...data }, render });
+
+  // The post layout: a layout's own data must not name a layout (Eleventy would chain it).
+  eleventyConfig.addTemplate("_includes/capsule-post.11ty.js", { render: (data: PageData) => {
+    const site = data.capsuleSite;
+    const timeline = data.collections.timeline;
+    const index = timeline.findIndex((item) => item.inputPath === data.page.inputPath);
+    const item = timeline[index] ?? ({ ...data.page, data, content: data.content } as unknown as PostItem);
+    const view = (i: number) => (timeline[i] ? toEntryView(timeline[i]!, site) : undefined);
+    return renderPostPage(site, toEntryView(item, site, data.content ?? ""), { newer: view(index - 1), older: view(index + 1) });
+  } });
+
+  page("capsule-home.11ty.js", (data) => {
+    const site = data.capsuleSite;
+    const { items, pageNumber, hrefs } = data.pagination!;
+    const entries = (items as PostItem[]).map((item) => toEntryView(item, site));
+    const pager = { newer: hrefs[pageNumber - 1] && href(site, hrefs[pageNumber - 1]!), older: hrefs[pageNumber + 1] && href(site, hrefs[pageNumber + 1]!), label: "Timeline pages" };
+    return renderHomePage(site, entries, pager, new URL(data.page.url.slice(1), site.url).href, pageNumber + 1);
+  }, {
+    pagination: { data: "collections.timeline", size: pageSize },
+    permalink: (data: PageData) => (data.pagination!.pageNumber === 0 ? "/index.html" : `/page/${data.pagination!.pageNumber + 1}/index.html`),
+  });
+
+  page("capsule-tags.11ty.js", (data) => {
+    const site = data.capsuleSite;
+    const tags = data.collections.capsuleTags.map((t) => ({ label: t.name, href: href(site, `/tags/${t.slug}/`), count: t.items.length }));
+    return renderTagsIndex(site, tags, new URL("tags/", site.url).href);
+  }, { permalink: "/tags/index.html" });
+
+  page("capsule-tag.11ty.js", (data) => {
+    const site = data.capsuleSite;
+    const tag = data.tag!;
+    return renderTagPage(site, tag.name, tag.items.map((item) => toEntryView(item, site)), new URL(`tags/${tag.slug}/`, site.url).href);
+  }, {
+    pagination: { data: "collections.capsuleTags", size: 1, alias: "tag", addAllPagesToCollections: false },
+    permalink: (data: PageData) => `/tags/${data.tag!.slug}/index.html`,
+  });
+
+  page("capsule-following.11ty.js", (data) => {
+    const site = data.capsuleSite;
+    return renderFollowingPage(site, readFollowList(contentDir), new URL("following/", site.url).href);
+  }, { permalink: "/following/index.html" });
+
+  page("capsule-opml.11ty.js", (data) => renderOpml(data.capsuleSite, readFollowList(contentDir), newestDate(data.collections.timeline)), { permalink: "/following.opml" });
+
+  const feedEntries = (data: PageData): EntryView[] =>
+    data.collections.timeline.filter((item) => !item.data.draft).slice(0, data.capsuleSite.profile.feedLimit)
+      .map((item) => toEntryView(item, data.capsuleSite));
+  page("capsule-feed.11ty.js", (data) => renderRssFeed(data.capsuleSite, feedEntries(data)), { permalink: "/feed.xml" });
+  page("capsule-feed-json.11ty.js", (data) => renderJsonFeed(data.capsuleSite, feedEntries(data)), { permalink: "/feed.json" });
+  page("capsule-404.11ty.js", (data) => renderNotFoundPage(data.capsuleSite), { permalink: "/404.html" });
+  page("capsule-headers.11ty.js", (data) => renderHeadersFile(data.capsuleSite.base), { permalink: "/_headers", eleventyAllowMissingExtension: true });
+  // GitHub Pages runs Jekyll unless told not to, and Jekyll drops dot-folders such as /.well-known/.
+  page("capsule-nojekyll.11ty.js", () => "", { permalink: "/.nojekyll", eleventyAllowMissingExtension: true });
+}
+
+function postSlug(data: { slug?: string; page: { inputPath: string } }): string {
+  return data.slug ?? slugFromPath(data.page.inputPath);
+}
+
+function markdownEnv(data: PageData): MarkdownEnv {
+  const site = data.capsuleSite;
+  const folder = dirname(data.page.inputPath).replace(/^\.?\/?content\/?/, "");
+  return { siteUrl: site.url, assetBase: new URL(folder ? `${folder}/` : "", site.url).href };
+}
+
+function newestDate(items: PostItem[]): Date {
+  return items[0]?.date ?? new Date(0);
+}
