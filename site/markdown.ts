@@ -1,7 +1,7 @@
 import MarkdownIt, { type Token } from "markdown-it";
 
 /** What the URL rewriting needs to know about the page being rendered. */
-export interface MarkdownEnv extends Record<string, unknown> {
+export interface MarkdownEnv {
   /** Absolute URL of the folder the Markdown file sits in (where its images are copied). */
   assetBase?: string;
   /** Absolute URL of the site root. */

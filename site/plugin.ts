@@ -67,7 +67,7 @@ export default function capsulePlugin(eleventyConfig: EleventyConfig, options: C
   });
   const md = createMarkdown();
   eleventyConfig.setLibrary("md", {
-    render: (text: string, data: PageData) => md.render(text, markdownEnv(data)),
+    render: (text: string, data: PageData) => md.render(text, { ...markdownEnv(data) }),
   });
 
   eleventyConfig.addCollection("timeline", (api: { getFilteredByGlob(glob: string): PostItem[] }) =>

@@ -30,6 +30,11 @@ export interface Parsed<T> {
 export function parseObject<T>(input: unknown, rules: ObjectRules<T>, root: string): Parsed<T> | Invalid | Unsigned {
   const opened = openEnvelope(input, rules.type);
   if (!("object" in opened)) return opened;
+  return parseOpened(opened, rules, root);
+}
+
+/** Runs steps 2-3 on an envelope already opened. */
+export function parseOpened<T>(opened: Opened, rules: ObjectRules<T>, root: string): Parsed<T> | Invalid {
   const problem = rules.findProblem(opened.object);
   if (problem !== undefined) return invalid("malformed-object", problem);
   const value = opened.object as unknown as T;
