@@ -1,5 +1,4 @@
 import sade from "sade";
-import { buildSite } from "./build.ts";
 import { CapsuleError } from "./errors.ts";
 import { addFollow, removeFollow } from "./follow-list.ts";
 import { askMissing, initCapsule, type InitAnswers } from "./init.ts";
@@ -18,6 +17,7 @@ export function createProgram() {
     .describe("Build the capsule into _site/ (drafts left out). A failed build keeps the previous _site/.")
     .option("-o, --output", "Output folder", "_site")
     .action(async (opts: { output: string }) => {
+      const { buildSite } = await import("./build.ts"); // Eleventy loads only for the commands that build
       const result = await buildSite({ output: opts.output });
       console.log(`Built ${result.files} files into ${result.output}/ in ${(result.ms / 1000).toFixed(1)} s.`);
     });

@@ -22,7 +22,7 @@ export function buildTimeline(items: PostItem[]): PostItem[] {
     const other = bySlug.get(slug);
     if (other) {
       throw new ContentError(
-        `${item.inputPath}: slug "${slug}" is already used by ${other.inputPath}; both would be published at /posts/${slug}/.`,
+        `${item.inputPath.replace(/^\.\//, "")}: slug "${slug}" is already used by ${other.inputPath.replace(/^\.\//, "")}; both would be published at /posts/${slug}/.`,
         { hint: `Rename one of the files, or give one a different \`slug: ${slug}-2\` in its front matter.` },
       );
     }

@@ -7,6 +7,7 @@ import { FOLLOWING_FILE } from "./follow-list.ts";
 import { createPost } from "./new-post.ts";
 import { POSTS_DIR } from "./posts.ts";
 import { loadProfile, PROFILE_FILE } from "./profile.ts";
+import { ContentError } from "./yaml-file.ts";
 
 /** Answers for `capsule init`; whatever is missing is asked for. */
 export interface InitAnswers {
@@ -40,13 +41,20 @@ export async function askMissing(given: InitAnswers, input = process.stdin, outp
   const answers = { ...given };
   const missing = QUESTIONS.filter((q) => answers[q.key] === undefined);
   if (!missing.length) return answers;
-  const rl = createInterface({ input, output });
+  // Lines are read from an iterator, not rl.question(): piped answers that arrive all at once are kept.
+  const rl = createInterface({ input, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
   try {
     for (const q of missing) {
       const fallback = q.fallback?.(answers) ?? "";
       let value = "";
       do {
-        value = (await rl.question(`${q.ask}${fallback ? ` [${fallback}]` : ""}: `)).trim() || fallback;
+        output.write(`${q.ask}${fallback ? ` [${fallback}]` : ""}: `);
+        const line = await lines.next();
+        if (line.done) {
+          throw new ContentError(`no answer for "${q.ask}": the input ended.`, { hint: "Answer every question, or give the answers as options (see `capsule init --help`)." });
+        }
+        value = String(line.value).trim() || fallback;
       } while (q.required && !value);
       answers[q.key] = value;
     }

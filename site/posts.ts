@@ -104,16 +104,19 @@ function typeProblem(type: FieldType, value: unknown): string | undefined {
  * Reads and checks a post's front matter; Eleventy calls this through gray-matter with the file path.
  * Every problem stops the build with the file, the line, the field and the fix.
  */
-export function parsePostFrontMatter(text: string, filePath: string): PostFrontMatter {
+export function parsePostFrontMatter(text: string, inputPath: string): PostFrontMatter {
+  // gray-matter hands over the text after the first `---` line, starting with its newline, so line
+  // numbers of this text are already line numbers of the file.
+  const filePath = inputPath.replace(/^\.\//, "");
   let data: unknown;
   try {
     data = parseYamlFast(text) ?? {};
   } catch {
-    parseYaml(text, filePath, 1); // throws a ContentError with the line
+    parseYaml(text, filePath); // throws a ContentError with the line
   }
   const fail = (field: string, problem: string, hint: string): never => {
-    const file = parseYaml(text, filePath, 1);
-    throw new ContentError(`${locate(file, [field], 1)}: ${field} ${problem}.`, { hint });
+    const file = parseYaml(text, filePath);
+    throw new ContentError(`${locate(file, [field])}: ${field} ${problem}.`, { hint });
   };
   if (!data || typeof data !== "object" || Array.isArray(data)) {
     throw new ContentError(`${filePath}: the front matter must be \`field: value\` lines between two --- lines.`, { hint: "Start from a post made by `capsule new note`." });
