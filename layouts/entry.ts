@@ -6,16 +6,20 @@ import type { EntryView } from "./view.ts";
 export function renderEntryCard(entry: EntryView, language: string): SafeHtml {
   const meta = renderEntryMeta(entry, language, true);
   if (entry.kind === "note") {
-    return html`<article class="entry note h-entry">
+    return html`<article class="entry note h-entry"${langAttribute(entry)}>
 <div class="e-content">${entry.html}</div>
 ${meta}
 </article>`;
   }
-  return html`<article class="entry article h-entry">
+  return html`<article class="entry article h-entry"${langAttribute(entry)}>
 <h2 class="p-name"><a class="u-url" href="${entry.url}">${entry.title}</a></h2>
 ${entry.summary ? html`<p class="p-summary">${entry.summary}</p>` : ""}
 ${meta}
 </article>`;
+}
+
+function langAttribute(entry: EntryView) {
+  return entry.language ? html` lang="${entry.language}"` : "";
 }
 
 /** Date, tags and draft mark under a post; `linkDate` turns the date into the post's permalink. */

@@ -17,6 +17,7 @@ export function renderJsonFeed(site: SiteView, entries: EntryView[], extend?: { 
       id: e.absoluteUrl,
       url: e.absoluteUrl,
       title: e.title,
+      language: e.language,
       summary: e.summary,
       content_html: e.html.value,
       image: e.image ? new URL(e.image.url, site.url).href : undefined,

@@ -1,4 +1,5 @@
 import { dateToRfc822 } from "@11ty/eleventy-plugin-rss";
+import { escapeHtml } from "./html.ts";
 import type { EntryView, SiteView } from "./view.ts";
 import { escapeXml as x, xmlElement } from "./xml.ts";
 
@@ -28,7 +29,8 @@ function renderProfileXml(site: SiteView): string {
 
 function renderItem(entry: EntryView, extensions: FeedExtensions): string {
   const attachment = entry.attachments[0];
-  const summary = entry.kind === "article" && entry.summary ? entry.summary : entry.html.value;
+  // <description> is HTML to every reader, so a plain-text summary is escaped as HTML first.
+  const summary = entry.kind === "article" && entry.summary ? escapeHtml(entry.summary) : entry.html.value;
   return [
     "<item>",
     xmlElement("title", entry.title),

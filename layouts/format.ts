@@ -1,9 +1,22 @@
 import { html, type SafeHtml } from "./html.ts";
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const rendered = new Map<string, SafeHtml>();
 
 /** A `<time>` element with the machine date and a human date in the page's language (UTC). */
 export function renderTime(date: Date, language: string): SafeHtml {
+  // Each post's date is shown on its page, the timeline and its tags: format it once.
+  const key = `${language} ${date.getTime()}`;
+  let time = rendered.get(key);
+  if (!time) {
+    time = html`<time datetime="${date.toISOString()}">${formatterFor(language).format(date)}</time>`;
+    if (rendered.size > 50_000) rendered.clear();
+    rendered.set(key, time);
+  }
+  return time;
+}
+
+function formatterFor(language: string): Intl.DateTimeFormat {
   let format = formatters.get(language);
   if (!format) {
     try {
@@ -13,7 +26,7 @@ export function renderTime(date: Date, language: string): SafeHtml {
     }
     formatters.set(language, format);
   }
-  return html`<time datetime="${date.toISOString()}">${format.format(date)}</time>`;
+  return format;
 }
 
 /** A file size for people: 12 KB, 3.4 MB. */

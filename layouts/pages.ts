@@ -1,6 +1,6 @@
 import { renderDocument } from "./base.ts";
 import { renderEntryCard, renderEntryFull } from "./entry.ts";
-import { excerpt } from "./format.ts";
+import { excerpt, renderTime } from "./format.ts";
 import { html } from "./html.ts";
 import { renderProfileCard } from "./profile.ts";
 import type { EntryView, LinkView, PagerView, SiteView } from "./view.ts";
@@ -46,6 +46,7 @@ ${around.older ? html`<a rel="next" href="${around.older.url}">${around.older.ti
     description: entry.summary ?? excerpt(entry.html.value, 30),
     canonical: entry.absoluteUrl,
     ogType: "article",
+    language: entry.language,
     image: entry.image?.url.startsWith("http") ? entry.image.url : entry.image ? new URL(entry.image.url, site.url).href : undefined,
     published: entry.published,
     body: html`${renderEntryFull(entry, profile.language)}
@@ -54,17 +55,17 @@ ${nav}`,
   });
 }
 
-/** All posts with one tag. */
+/** All posts with one tag, as a compact archive list (the timeline shows them in full). */
 export function renderTagPage(site: SiteView, tag: string, entries: EntryView[], canonical: string): string {
+  const language = site.profile.language;
   return renderDocument(site, {
     title: `#${tag} · ${site.profile.name}`,
     description: `Posts by ${site.profile.name} tagged ${tag}`,
     canonical,
     body: html`<h1>Posts tagged <span class="tag-name">#${tag}</span></h1>
-<p><a href="${site.base}tags/">All tags</a></p>
-<section class="timeline" aria-label="Posts tagged ${tag}">
-${entries.map((e) => renderEntryCard(e, site.profile.language))}
-</section>`,
+<p>${entries.length} ${entries.length === 1 ? "post" : "posts"} · <a href="${site.base}tags/">All tags</a></p>
+<ol class="archive" reversed>
+${entries.map((e) => html`<li class="${e.kind}">${renderTime(e.published, language)} <a href="${e.url}">${e.title ?? excerpt(e.summary ?? e.html.value, 14)}</a>${e.kind === "note" ? html` <span class="kind">note</span>` : ""}</li>\n`)}</ol>`,
   });
 }
 

@@ -41,6 +41,8 @@ export interface EntryView {
   url: string;
   absoluteUrl: string;
   kind: "note" | "article";
+  /** The post's own language, when it differs from the profile's. */
+  language: string | undefined;
   title: string | undefined;
   summary: string | undefined;
   html: SafeHtml;

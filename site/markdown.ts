@@ -8,6 +8,8 @@ export interface MarkdownEnv {
   siteUrl?: string;
 }
 
+const URL_ATTRIBUTE = /(\s(?:src|href|poster)=)(["'])([^"']*)\2/gi;
+
 function absolutize(url: string, env: MarkdownEnv): string {
   if (!url || /^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith("#") || url.startsWith("//")) return url;
   if (url.startsWith("/") && env.siteUrl) return new URL(url.slice(1), env.siteUrl).href;
@@ -27,6 +29,10 @@ export function createMarkdown(): InstanceType<typeof MarkdownIt> {
       for (const token of tokens ?? []) {
         if (token.type === "image") token.attrSet("src", absolutize(String(token.attrGet("src") ?? ""), env));
         if (token.type === "link_open") token.attrSet("href", absolutize(String(token.attrGet("href") ?? ""), env));
+        // Raw HTML is the creator's own (a <figure>, an <audio>): its URL attributes resolve the same way.
+        if (token.type === "html_block" || token.type === "html_inline") {
+          token.content = token.content.replace(URL_ATTRIBUTE, (_, name: string, quote: string, url: string) => `${name}${quote}${absolutize(url, env)}${quote}`);
+        }
         visit(token.children);
       }
     };

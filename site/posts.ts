@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
-import { parse as parseYamlFast } from "yaml";
+import jsYaml from "js-yaml";
 import { ContentError, locate, parseYaml } from "./yaml-file.ts";
 
 /** A file offered for download with a post (listed in `attachments`). */
@@ -110,9 +110,15 @@ export function parsePostFrontMatter(text: string, inputPath: string): PostFront
   const filePath = inputPath.replace(/^\.\//, "");
   let data: unknown;
   try {
-    data = parseYamlFast(text) ?? {};
-  } catch {
-    parseYaml(text, filePath); // throws a ContentError with the line
+    // js-yaml reads front matter about 7× faster than yaml; yaml (which keeps positions) is only
+    // used to point at the line of a field when something is wrong.
+    data = jsYaml.load(text) ?? {};
+  } catch (error) {
+    const mark = (error as { mark?: { line: number }; reason?: string }).mark;
+    throw new ContentError(`${filePath}${mark ? `:${mark.line + 1}` : ""}: the YAML cannot be read: ${(error as { reason?: string }).reason ?? (error as Error).message}.`, {
+      hint: "Check the indentation and quote values that contain a colon (:) or start with @, * or &.",
+      cause: error,
+    });
   }
   const fail = (field: string, problem: string, hint: string): never => {
     const file = parseYaml(text, filePath);

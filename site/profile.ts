@@ -128,6 +128,10 @@ export function loadProfile(contentDir: string, overrideUrl = process.env.CAPSUL
     return { type, label: spec.label, value, uri: spec.uri(value) };
   });
   const support = Object.entries(read.map("support")).map(([type, raw]) => {
+    if (typeof raw === "number") {
+      // YAML reads an unquoted 0x… address as a number, losing the address.
+      return read.fail(["support", type], "was read as a number, not an address.", `Put the address in quotes: ${type}: "…".`);
+    }
     const value = String(raw ?? "");
     const method = toSupportMethod(type, value);
     if ("unknownType" in method) {

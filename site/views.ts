@@ -47,6 +47,7 @@ export function toEntryView(item: PostItem, site: SiteView, content?: string): E
     url: href(site, item.url),
     absoluteUrl: new URL(item.url.replace(/^\//, ""), site.url).href,
     kind: kindOf(data),
+    language: data.lang === undefined ? undefined : String(data.lang),
     title: data.title === undefined ? undefined : String(data.title),
     summary: data.summary === undefined ? undefined : String(data.summary),
     html: trusted(content ?? item.content ?? ""),

@@ -6,9 +6,8 @@
 //   4. authority: the signer is the root or a certified, unrevoked, unexpired signing key
 //   5. the signature over the domain-separated payload
 import { checkSignature, openEnvelope, type ObjectType, type Opened } from "./envelope.ts";
-import { hashBytes } from "./hash.ts";
 import { authorizeSigner, type Keyring } from "./keyring.ts";
-import { invalid, type Invalid, type Unsigned, type Valid, type VerifyResult } from "./result.ts";
+import { invalid, validPayload, type Invalid, type Unsigned, type Valid, type VerifyResult } from "./result.ts";
 
 /** How one object type plugs into the shared verification steps. */
 export interface ObjectRules<T> {
@@ -22,6 +21,7 @@ export interface ObjectRules<T> {
 
 /** A payload that passed steps 1-3, waiting for its authority and signature checks. */
 export interface Parsed<T> {
+  readonly status: "parsed";
   readonly opened: Opened;
   readonly value: T;
 }
@@ -29,7 +29,7 @@ export interface Parsed<T> {
 /** Runs steps 1-3; returns the parsed object or why it was refused. */
 export function parseObject<T>(input: unknown, rules: ObjectRules<T>, root: string): Parsed<T> | Invalid | Unsigned {
   const opened = openEnvelope(input, rules.type);
-  if (!("object" in opened)) return opened;
+  if (opened.status !== "opened") return opened;
   return parseOpened(opened, rules, root);
 }
 
@@ -40,22 +40,22 @@ export function parseOpened<T>(opened: Opened, rules: ObjectRules<T>, root: stri
   const value = opened.object as unknown as T;
   const author = rules.authorOf(value);
   if (author !== root) return invalid("wrong-author", `${rules.type} belongs to ${author}, not to ${root}`);
-  return { opened, value };
+  return { status: "parsed", opened, value };
 }
 
 /** Runs steps 4-5 on a parsed object. */
-export function checkAuthority<T>(parsed: Parsed<T>, rules: ObjectRules<T>, keyring: Keyring): Valid<T> | Invalid {
+export function checkAuthority<T>(parsed: Parsed<T>, rules: ObjectRules<T>, keyring: Keyring, hash?: string): Valid<T> | Invalid {
   const { opened, value } = parsed;
   const refused = authorizeSigner(keyring, opened.key.did, rules.timeOf(value));
   if (refused !== undefined) return refused;
   const bad = checkSignature(opened, rules.type);
   if (bad !== undefined) return bad;
-  return { status: "valid", value, bytes: opened.bytes, hash: hashBytes(opened.bytes), signer: opened.key.did, via: "signature" };
+  return validPayload(value, opened.bytes, opened.key.did, "signature", hash);
 }
 
 /** Runs every step for one envelope against a keyring. */
 export function verifyObject<T>(input: unknown, rules: ObjectRules<T>, keyring: Keyring): VerifyResult<T> {
   const parsed = parseObject(input, rules, keyring.root);
-  if (!("opened" in parsed)) return parsed;
+  if (parsed.status !== "parsed") return parsed;
   return checkAuthority(parsed, rules, keyring);
 }

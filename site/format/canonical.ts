@@ -7,13 +7,19 @@
 // - strings serialised like ECMAScript `JSON.stringify` (§3.2.2.2), once lone surrogates are refused,
 //   because JCS inputs must be I-JSON (RFC 7493 §2.1);
 // - no whitespace; UTF-8 output (§3.2.4).
+import { isProvablyCanonical } from "./canonical-scan.ts";
 import { CanonicalizationError } from "./errors.ts";
 
 /** Deeper than this is refused; it also stops cyclic structures without tracking every ancestor. */
 const MAX_DEPTH = 256;
 
-// A lone surrogate is the only code point of general category Cs a `u`-mode regex can see.
+// String.prototype.isWellFormed (ES2024, in Node 20+) finds lone surrogates natively; the regex is the
+// fallback: a lone surrogate is the only code point of general category Cs a `u`-mode regex can see.
+const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
 const LONE_SURROGATE = /\p{Cs}/u;
+const isWellFormed = nativeIsWellFormed
+  ? (text: string) => nativeIsWellFormed.call(text)
+  : (text: string) => !LONE_SURROGATE.test(text);
 
 // `ignoreBOM: true` keeps a leading U+FEFF in the text, so JSON.parse rejects it instead of us silently
 // accepting a byte form that is not canonical.
@@ -62,6 +68,9 @@ export function parseCanonicalJson(bytes: Uint8Array): CanonicalParse {
   } catch (error) {
     return { ok: false, reason: "malformed-json", message: `payload is not JSON: ${(error as Error).message}` };
   }
+  // The one-pass scan proves almost every canonical payload; whatever it cannot prove is canonicalised,
+  // so the scan only ever makes acceptance faster, never different.
+  if (isProvablyCanonical(text)) return { ok: true, value, text };
   let canonical: string;
   try {
     canonical = canonicalizeToString(value);
@@ -100,7 +109,7 @@ function serialize(value: unknown, depth: number): string {
 }
 
 function serializeString(value: string): string {
-  if (LONE_SURROGATE.test(value)) throw new PathedError("string contains a lone surrogate (not I-JSON)", []);
+  if (!isWellFormed(value)) throw new PathedError("string contains a lone surrogate (not I-JSON)", []);
   return JSON.stringify(value);
 }
 

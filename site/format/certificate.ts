@@ -5,9 +5,8 @@
 import { checkAnyDid, checkConstant, checkDid, checkNullable, checkOneOf, checkSequence, checkTimestamp, findProblem, type FieldSpec } from "./fields.ts";
 import { checkSignature, FORMAT_VERSION, openEnvelope, sealEnvelope, type Sealed } from "./envelope.ts";
 import { InvalidObjectError, KeyError } from "./errors.ts";
-import { hashBytes } from "./hash.ts";
 import type { KeyPair } from "./keys.ts";
-import { invalid, type VerifyResult } from "./result.ts";
+import { invalid, validPayload, type VerifyResult } from "./result.ts";
 
 export type KeyPurpose = "sign" | "encrypt";
 
@@ -58,7 +57,7 @@ export function findCertificateProblem(object: unknown): string | undefined {
   if (checkDid(wanted)(cert.subject) !== undefined) {
     return `certificate for purpose "${cert.purpose}" must certify ${wanted === "ed25519" ? "an Ed25519" : "an X25519"} key`;
   }
-  if (cert.expires !== null && cert.expires <= cert.issued) return "certificate expires before it is issued";
+  if (cert.expires !== null && cert.expires < cert.issued) return "certificate expires before it is issued";
   return undefined;
 }
 
@@ -84,7 +83,7 @@ export function certifyKey(root: KeyPair, fields: CertificateFields): Sealed<Cer
 /** Verifies a certificate against the root identity it must come from; never throws. */
 export function verifyCertificate(envelope: unknown, root: string): VerifyResult<CertificatePayload> {
   const opened = openEnvelope(envelope, "certificate");
-  if (!("object" in opened)) return opened;
+  if (opened.status !== "opened") return opened;
   const problem = findCertificateProblem(opened.object);
   if (problem !== undefined) return invalid("malformed-object", problem);
   const value = opened.object as unknown as CertificatePayload;
@@ -96,5 +95,5 @@ export function verifyCertificate(envelope: unknown, root: string): VerifyResult
   }
   const bad = checkSignature(opened, "certificate");
   if (bad !== undefined) return bad;
-  return { status: "valid", value, bytes: opened.bytes, hash: hashBytes(opened.bytes), signer: root, via: "signature" };
+  return validPayload(value, opened.bytes, root, "signature");
 }

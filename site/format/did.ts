@@ -30,7 +30,10 @@ const SPKI_HEADER: Record<KeyAlgorithm, Buffer> = {
   x25519: Buffer.from("302a300506032b656e032100", "hex"),
 };
 const CACHE_LIMIT = 4096;
-const cache = new Map<string, ImportedDidKey>();
+// Decoding base58 costs microseconds and importing a key more; identities recur on every entry, so both
+// are remembered (bounded, oldest dropped first).
+const cache = new Map<string, { ok: true; key: ImportedDidKey }>();
+const wellFormed = new Map<string, KeyAlgorithm>();
 
 /** Writes a raw 32-byte public key as a did:key string. */
 export function encodeDidKey(publicKey: Uint8Array, algorithm: KeyAlgorithm): string {
@@ -64,7 +67,7 @@ export function decodeDidKey(did: unknown): DidDecode {
 export function importDidKey(did: unknown): DidDecode<ImportedDidKey> {
   if (typeof did === "string") {
     const cached = cache.get(did);
-    if (cached !== undefined) return { ok: true, key: cached };
+    if (cached !== undefined) return cached;
   }
   const decoded = decodeDidKey(did);
   if (!decoded.ok) return decoded;
@@ -75,18 +78,24 @@ export function importDidKey(did: unknown): DidDecode<ImportedDidKey> {
   } catch (error) {
     return { ok: false, message: `${abbreviate(decoded.key.did)} is not a usable ${algorithm} key: ${(error as Error).message}` };
   }
-  const imported: ImportedDidKey = { ...decoded.key, keyObject };
+  const result = { ok: true, key: { ...decoded.key, keyObject } } as const;
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(imported.did, imported);
-  return { ok: true, key: imported };
+  cache.set(decoded.key.did, result);
+  return result;
 }
 
 /** Tells whether a string is a well-formed did:key of the given algorithm. */
 export function isDidKey(did: unknown, algorithm: KeyAlgorithm): did is string {
-  const cached = typeof did === "string" ? cache.get(did) : undefined;
-  if (cached !== undefined) return cached.algorithm === algorithm;
-  const decoded = decodeDidKey(did);
-  return decoded.ok && decoded.key.algorithm === algorithm;
+  if (typeof did !== "string") return false;
+  let known = cache.get(did)?.key.algorithm ?? wellFormed.get(did);
+  if (known === undefined) {
+    const decoded = decodeDidKey(did);
+    if (!decoded.ok) return false;
+    known = decoded.key.algorithm;
+    if (wellFormed.size >= CACHE_LIMIT) wellFormed.delete(wellFormed.keys().next().value as string);
+    wellFormed.set(did, known);
+  }
+  return known === algorithm;
 }
 
 function findAlgorithm(bytes: Uint8Array): KeyAlgorithm | undefined {

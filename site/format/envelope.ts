@@ -4,7 +4,7 @@
 // made for one object type can never be accepted for another, nor for anything else signed with the key.
 // Verifiers check the exact payload bytes; they never re-serialise a parsed object to check a signature.
 import { sign, verify } from "node:crypto";
-import { decodeBase64url, encodeBase64url } from "./base64url.ts";
+import { decodeBase64url, decodeBase64urlAfter, encodeBase64url } from "./base64url.ts";
 import { canonicalize, parseCanonicalJson } from "./canonical.ts";
 import { importDidKey, type ImportedDidKey } from "./did.ts";
 import { KeyError } from "./errors.ts";
@@ -31,8 +31,11 @@ export interface Sealed<T> {
 
 /** An envelope whose encoding, key and canonical JSON are sound, before its signature and fields are checked. */
 export interface Opened {
+  readonly status: "opened";
   readonly envelope: Envelope;
   readonly bytes: Buffer;
+  /** The domain prefix of the expected type followed by the payload bytes: what the signature covers. */
+  readonly signingInput: Buffer;
   readonly signature: Buffer;
   readonly key: ImportedDidKey;
   readonly object: Record<string, unknown>;
@@ -79,7 +82,7 @@ export function openEnvelope(input: unknown, type: ObjectType): Opened | Invalid
   if (input.payload.length > Math.ceil((MAX_PAYLOAD_BYTES * 4) / 3)) {
     return invalid("too-large", `${type} payload is over ${MAX_PAYLOAD_BYTES} bytes`);
   }
-  const payload = decodeBase64url(input.payload);
+  const payload = decodeBase64urlAfter(PREFIX.get(type) as Buffer, input.payload);
   if (!payload.ok) return invalid("malformed-base64", `${type} payload: ${payload.message}`);
   const signature = decodeBase64url(input.signature);
   if (!signature.ok) return invalid("malformed-base64", `${type} signature: ${signature.message}`);
@@ -99,14 +102,15 @@ export function openEnvelope(input: unknown, type: ObjectType): Opened | Invalid
   if (record.v !== FORMAT_VERSION) {
     return invalid("unsupported-version", `${type} has format version ${JSON.stringify(record.v)}; this verifier reads version ${FORMAT_VERSION}`);
   }
-  return { envelope: input, bytes: payload.bytes, signature: signature.bytes, key: imported.key, object: record };
+  return { status: "opened", envelope: input, bytes: payload.bytes, signingInput: payload.whole, signature: signature.bytes, key: imported.key, object: record };
 }
 
 /** Checks an opened envelope's Ed25519 signature over its domain-separated payload. */
 export function checkSignature(opened: Opened, type: ObjectType): Invalid | undefined {
+  // signingInput was built with the prefix of the type the envelope was opened as, which is `type`.
   let ok = false;
   try {
-    ok = verify(null, buildSigningInput(type, opened.bytes), opened.key.keyObject, opened.signature);
+    ok = verify(null, opened.signingInput, opened.key.keyObject, opened.signature);
   } catch {
     ok = false;
   }

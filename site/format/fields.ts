@@ -2,7 +2,6 @@
 // phrase describing what was expected ("a timestamp like 2025-01-31T12:00:00Z"). Every field has exactly
 // one accepted spelling, so that one object has one canonical byte form (timestamps to the second in UTC,
 // URLs in their WHATWG serialisation, hashes as unpadded base64url).
-import { decodeBase64url } from "./base64url.ts";
 import { isDidKey, type KeyAlgorithm } from "./did.ts";
 
 export type Check = (value: unknown) => string | undefined;
@@ -13,27 +12,41 @@ export interface FieldSpec {
   readonly optional?: boolean;
 }
 
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const TIMESTAMP = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/;
+// 32 bytes are 43 base64url characters; the last carries 4 data bits, so its 2 low bits must be zero.
+const HASH = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+// RFC 3986 path-rootless segments without ":" (so nothing looks like a scheme), non-ASCII and reserved
+// characters percent-encoded with uppercase hex, no empty, "." or ".." segments.
+const PATH_SEGMENT = "(?:[A-Za-z0-9\\-._~!$&'()*+,;=@]|%[0-9A-F]{2})+";
+const CAPSULE_PATH = new RegExp(`^${PATH_SEGMENT}(?:/${PATH_SEGMENT})*$`);
+const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
 const ENTRY_ID = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
 const DOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
-const PATH_BASE = "https://capsule.invalid/";
+
+const compiled = new WeakMap<object, [string, FieldSpec][]>();
 
 /** Finds the first problem in an object against its field specs, naming the field; undefined when fine. */
 export function findProblem(object: unknown, fields: Readonly<Record<string, FieldSpec>>, what: string): string | undefined {
   if (typeof object !== "object" || object === null || Array.isArray(object)) return `${what} must be a JSON object`;
   const record = object as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (!Object.hasOwn(fields, key)) return `${what} has an unknown field ${JSON.stringify(key)}`;
-  }
-  for (const [key, spec] of Object.entries(fields)) {
-    const value = record[key];
+  let list = compiled.get(fields);
+  if (list === undefined) compiled.set(fields, (list = Object.entries(fields)));
+  let present = 0;
+  for (const [key, spec] of list) {
+    const value = Object.hasOwn(record, key) ? record[key] : undefined;
     if (value === undefined) {
       if (spec.optional) continue;
       return `${what} lacks the field ${JSON.stringify(key)}`;
     }
+    present++;
     const problem = spec.check(value);
     if (problem !== undefined) return `${what} field ${JSON.stringify(key)} must be ${problem}, got ${describe(value)}`;
+  }
+  // Every known field was counted once, so any extra own key is one the spec does not name.
+  if (Object.keys(record).length !== present) {
+    const unknown = Object.keys(record).find((key) => !Object.hasOwn(fields, key));
+    return `${what} has an unknown field ${JSON.stringify(unknown)}`;
   }
   return undefined;
 }
@@ -59,13 +72,8 @@ export const checkSequence: Check = (value) =>
 export const checkSize: Check = (value) =>
   Number.isSafeInteger(value) && (value as number) >= 0 ? undefined : "a byte count (integer ≥ 0)";
 
-export const checkHash: Check = (value) => {
-  if (typeof value === "string" && value.length === 43) {
-    const decoded = decodeBase64url(value);
-    if (decoded.ok) return undefined;
-  }
-  return "a SHA-256 digest as 43 characters of unpadded base64url";
-};
+export const checkHash: Check = (value) =>
+  typeof value === "string" && HASH.test(value) ? undefined : "a SHA-256 digest as 43 characters of unpadded base64url";
 
 export const checkEntryId: Check = (value) =>
   typeof value === "string" && ENTRY_ID.test(value) ? undefined : "an entry id: 1-128 of A-Z a-z 0-9 . _ ~ -, starting with a letter or digit";
@@ -103,12 +111,10 @@ export const checkHttpUrl: Check = (value) => {
 };
 
 /** A path relative to the capsule's root, like media/cat.jpg: no scheme, host, "..", query or fragment. */
-export const checkCapsulePath: Check = (value) => {
-  if (typeof value === "string" && value.length > 0 && value.length <= 2048 && !/^[/\\]|[?#]/.test(value)) {
-    if (URL.canParse(value, PATH_BASE) && new URL(value, PATH_BASE).href === PATH_BASE + value) return undefined;
-  }
-  return "a percent-encoded path relative to the capsule root, like media/cat.jpg (no leading /, .., query or fragment)";
-};
+export const checkCapsulePath: Check = (value) =>
+  typeof value === "string" && value.length <= 2048 && CAPSULE_PATH.test(value) && !DOT_SEGMENT.test(value)
+    ? undefined
+    : "a path relative to the capsule root like media/cat.jpg (percent-encoded, no leading /, no . or .., no ?, # or :)";
 
 /** Accepts null or what another check accepts. */
 export function checkNullable(check: Check): Check {
@@ -141,10 +147,16 @@ export function checkObject(fields: Readonly<Record<string, FieldSpec>>, what: s
   };
 }
 
+// The pattern already bounds each field; what is left is the length of the month (no 2025-02-30).
+const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function isRealInstant(text: string): boolean {
-  const time = Date.parse(text);
-  // Round-tripping rejects dates like 2025-02-30 that Date.parse would roll over.
-  return Number.isFinite(time) && new Date(time).toISOString().slice(0, 19) + "Z" === text;
+  const day = (text.charCodeAt(8) - 48) * 10 + (text.charCodeAt(9) - 48);
+  if (day <= 28) return true;
+  const month = (text.charCodeAt(5) - 48) * 10 + (text.charCodeAt(6) - 48);
+  if (month !== 2) return day <= (MONTH_DAYS[month] as number);
+  const year = Number(text.slice(0, 4));
+  return day === 29 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
 function describe(value: unknown): string {

@@ -77,11 +77,11 @@ export const IDENTITY_RULES: ObjectRules<IdentityPayload> = {
  */
 export function verifyIdentityRecord(envelope: unknown, options: { root?: string; domain?: string } = {}): VerifiedIdentity | Invalid | Unsigned {
   const opened = openEnvelope(envelope, "identity");
-  if (!("object" in opened)) return opened;
+  if (opened.status !== "opened") return opened;
   const claimed = (opened.object as { id?: unknown }).id;
   const root = options.root ?? (typeof claimed === "string" ? claimed : "");
   const parsed = parseOpened(opened, IDENTITY_RULES, root);
-  if (!("opened" in parsed)) {
+  if (parsed.status !== "parsed") {
     return parsed.reason === "wrong-author"
       ? invalid("wrong-author", `identity record is for ${JSON.stringify(claimed)}, not the pinned identity ${root}`)
       : parsed;
@@ -97,5 +97,7 @@ export function verifyIdentityRecord(envelope: unknown, options: { root?: string
     return invalid("bad-certificate", `identity record certificate ${rejected.index} is not valid (${rejected.reason}): ${rejected.message}`);
   }
   const result = checkAuthority(parsed, IDENTITY_RULES, built.keyring);
-  return result.status === "valid" ? { ...result, keyring: built.keyring } : result;
+  if (result.status !== "valid") return result;
+  const { value, bytes, hash, signer, via } = result;
+  return { status: "valid", value, bytes, hash, signer, via, keyring: built.keyring };
 }

@@ -13,7 +13,7 @@ import { hashBytes } from "./hash.ts";
 import type { Keyring } from "./keyring.ts";
 import { verifyLocationRecord, type LocationPayload } from "./location.ts";
 import type { ObjectRules, Parsed } from "./authenticate.ts";
-import type { Valid, VerifyResult } from "./result.ts";
+import { validPayload, type Valid, type VerifyResult } from "./result.ts";
 
 export interface VerifierOptions {
   /** How many payload hashes (verified or listed) to remember. @default 100_000 */
@@ -64,7 +64,7 @@ export class Verifier {
   /** Verifies an entry, through the cache or a checkpoint listing when possible; never throws. */
   verifyEntry(envelope: unknown): VerifyResult<EntryPayload> {
     const parsed = parseObject(envelope, ENTRY_RULES, this.#keyring.root);
-    if (!("opened" in parsed)) return parsed;
+    if (parsed.status !== "parsed") return parsed;
     const hash = hashBytes(parsed.opened.bytes);
     const known = this.#verified.get(hash);
     if (known !== undefined && known.type === "entry") return this.#valid(parsed, hash, known.signer, "cache");
@@ -73,7 +73,7 @@ export class Verifier {
       this.#remember(hash, "entry", listed.signer);
       return this.#valid(parsed, hash, listed.signer, "checkpoint");
     }
-    return this.#verifySignature(parsed, ENTRY_RULES);
+    return this.#verifySignature(parsed, ENTRY_RULES, hash);
   }
 
   /**
@@ -82,12 +82,12 @@ export class Verifier {
    */
   verifyCheckpoint(envelope: unknown, options: { previous?: CheckpointState } = {}): VerifyResult<CheckpointPayload> {
     const parsed = parseObject(envelope, CHECKPOINT_RULES, this.#keyring.root);
-    if (!("opened" in parsed)) return parsed;
+    if (parsed.status !== "parsed") return parsed;
     const hash = hashBytes(parsed.opened.bytes);
     const known = this.#verified.get(hash);
     const result = known !== undefined && known.type === "checkpoint"
       ? this.#valid(parsed, hash, known.signer, "cache")
-      : this.#verifySignature(parsed, CHECKPOINT_RULES);
+      : this.#verifySignature(parsed, CHECKPOINT_RULES, hash);
     if (result.status !== "valid") return result;
     const previous = options.previous ?? this.#checkpoint;
     if (previous !== undefined) {
@@ -110,14 +110,14 @@ export class Verifier {
     return result;
   }
 
-  #verifySignature<T>(parsed: Parsed<T>, rules: ObjectRules<T>): Valid<T> | VerifyResult<T> {
-    const result = checkAuthority(parsed, rules, this.#keyring);
+  #verifySignature<T>(parsed: Parsed<T>, rules: ObjectRules<T>, hash: string): Valid<T> | VerifyResult<T> {
+    const result = checkAuthority(parsed, rules, this.#keyring, hash);
     if (result.status === "valid") this.#remember(result.hash, rules.type, result.signer);
     return result;
   }
 
   #valid<T>(parsed: Parsed<T>, hash: string, signer: string, via: "cache" | "checkpoint"): Valid<T> {
-    return { status: "valid", value: parsed.value, bytes: parsed.opened.bytes, hash, signer, via };
+    return validPayload(parsed.value, parsed.opened.bytes, signer, via, hash);
   }
 
   #remember(hash: string, type: ObjectType, signer: string): void {

@@ -2,13 +2,14 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { setup } from "../helpers/setup.ts";
 import { makeCapsule, post, PROFILE, removeCapsule, runCli } from "../helpers/temp-capsule.ts";
 
 const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8cfc0000003010100c9fe92ef0000000049454e44ae426082", "hex");
 
 const Build = suite<{ dir: string; out: string; feed: string; run: ReturnType<typeof runCli> }>("build");
 
-Build.before((ctx) => {
+setup(Build, (ctx) => {
   ctx.dir = makeCapsule({
     "content/profile.yaml": `${PROFILE}avatar: avatar.png\n`,
     "content/avatar.png": PNG,

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { setup } from "../helpers/setup.ts";
 import { makeCapsule, post, removeCapsule, runCli } from "../helpers/temp-capsule.ts";
 
 const PYTHON = `
@@ -22,7 +23,7 @@ print(json.dumps({
 
 const Feedparser = suite<{ dir: string; parsed: any }>("feedparser"); // eslint-disable-line @typescript-eslint/no-explicit-any
 
-Feedparser.before((ctx) => {
+setup(Feedparser, (ctx) => {
   ctx.dir = makeCapsule({
     "content/posts/2026-03-01-note.md": post("date: 2026-03-01T08:15:00Z\ntags: [clay]", "A note & an ampersand, with <em>html</em>."),
     "content/posts/2026-03-02-article/index.md": post("title: Firing notes\nsummary: Short summary.\nattachments: [log.csv]", "Long **body**.\n\n| a | b |\n|---|---|\n| 1 | 2 |"),

@@ -15,6 +15,13 @@ test("relative images and links resolve against the post's folder, root links ag
   assert.match(out, 'href="mailto:a@b.example"');
 });
 
+test("URLs inside the creator's raw HTML resolve too", () => {
+  const out = md.render('<figure><img src="pic.png" alt="x"><figcaption><a href="/tags/x/">x</a></figcaption></figure>\n\nText <audio src=\'clip.ogg\'></audio>', env());
+  assert.match(out, '<img src="https://s.example/blog/posts/2026-01-01-a/pic.png" alt="x">');
+  assert.match(out, '<a href="https://s.example/blog/tags/x/">');
+  assert.match(out, "<audio src='https://s.example/blog/posts/2026-01-01-a/clip.ogg'>");
+});
+
 test("typography and autolinks", () => {
   const out = md.render('"Quotes" -- and https://auto.example/ link', env());
   assert.match(out, "“Quotes” – and");

@@ -1,0 +1,65 @@
+// bench/build.ts: 4,000 posts built with the full capsule configuration and with bare Eleventy (one
+// layout, same Markdown), alternating, in one run; then the time to rebuild after editing one post.
+// Target: full build ≤ 1.15× bare; rebuild after one edit ≤ 1 s.
+// Run: node --import tsx bench/build.ts [posts=4000] [runs=5]
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const REPO = resolve(new URL(".", import.meta.url).pathname, "..");
+const POSTS = Number(process.argv[2] ?? 4000);
+const RUNS = Number(process.argv[3] ?? 5);
+const TAGS = ["pottery", "kilns", "glaze", "studio", "clay", "wood", "notes", "travel", "tools", "market"];
+
+function generate(folder: string): void {
+  const posts = join(folder, "content/posts");
+  mkdirSync(posts, { recursive: true });
+  cpSync(join(REPO, "content/profile.yaml"), join(folder, "content/profile.yaml"));
+  cpSync(join(REPO, "content/avatar.png"), join(folder, "content/avatar.png"));
+  writeFileSync(join(folder, "content/following.yaml"), "- url: https://a.example/feed.xml\n");
+  const start = Date.UTC(2020, 0, 1);
+  for (let i = 0; i < POSTS; i++) {
+    const date = new Date(start + i * 3_600_000 * 7).toISOString();
+    const tags = `[${TAGS[i % TAGS.length]}, ${TAGS[(i * 7) % TAGS.length]}]`;
+    const article = i % 4 === 0;
+    const body = article
+      ? `## Part one\n\nPost ${i} talks about **clay** and [another post](/posts/post-${i - 1}/).\n\n- first\n- second\n\n> A quote ${i}.\n\n${"A paragraph of long-form text about firing and glazing. ".repeat(30)}\n`
+      : `Note ${i}: the kiln reached cone ${i % 12} today, *finally*. ${"Short text. ".repeat(4)}\n`;
+    const front = article ? `title: Article number ${i}\nsummary: What article ${i} is about.\n` : "";
+    writeFileSync(join(posts, `${date.slice(0, 10)}-post-${i}.md`), `---\n${front}date: ${date}\ntags: ${tags}\n---\n\n${body}`);
+  }
+}
+
+function worker(mode: "capsule" | "bare", folder: string, edits?: number): { ms?: number; times?: number[]; wall: number } {
+  const started = performance.now();
+  const out = execFileSync(process.execPath, ["--import", "tsx", join(REPO, "bench/build-worker.ts"), mode, folder, ...(edits ? [String(edits)] : [])], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const line = out.split("\n").find((l) => l.startsWith("RESULT "))!;
+  return { ...JSON.parse(line.slice(7)), wall: performance.now() - started };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const folder = mkdtempSync(join(tmpdir(), "capsule-bench-"));
+try {
+  generate(folder);
+  const capsule: { ms: number; wall: number }[] = [];
+  const bare: { ms: number; wall: number }[] = [];
+  worker("bare", folder); // warm the disk cache and tsx's compile cache; not counted
+  for (let run = 0; run < RUNS; run++) {
+    bare.push(worker("bare", folder) as { ms: number; wall: number });
+    capsule.push(worker("capsule", folder) as { ms: number; wall: number });
+    console.error(`run ${run + 1}/${RUNS}: bare ${bare.at(-1)!.ms.toFixed(0)} ms, capsule ${capsule.at(-1)!.ms.toFixed(0)} ms`);
+  }
+  const b = median(bare.map((r) => r.ms));
+  const c = median(capsule.map((r) => r.ms));
+  const bw = median(bare.map((r) => r.wall));
+  const cw = median(capsule.map((r) => r.wall));
+  console.log(`posts: ${POSTS}, runs: ${RUNS} (medians)`);
+  console.log(`bare Eleventy build:     ${b.toFixed(0)} ms  (process wall ${bw.toFixed(0)} ms)`);
+  console.log(`full capsule build:      ${c.toFixed(0)} ms  (process wall ${cw.toFixed(0)} ms)`);
+  console.log(`ratio capsule / bare:    ${(c / b).toFixed(3)}  (wall ${(cw / bw).toFixed(3)})  target ≤ 1.15: ${c / b <= 1.15 ? "met" : "NOT met"}`);
+  const edits = worker("capsule", folder, 5).times!;
+  console.log(`rebuild after editing one post (incremental watch, median of ${edits.length}): ${median(edits).toFixed(0)} ms  [${edits.map((t) => t.toFixed(0)).join(", ")}]  target ≤ 1000 ms: ${median(edits) <= 1000 ? "met" : "NOT met"}`);
+} finally {
+  rmSync(folder, { recursive: true, force: true });
+}

@@ -1,0 +1,91 @@
+// A fast, one-pass proof that JSON text (already accepted by JSON.parse) is RFC 8785 canonical, without
+// re-serialising it. It answers true only when it can prove it; anything it is unsure about (an escaped
+// member name) or finds wrong answers false, and the caller falls back to canonicalising, which stays the
+// authority. What canonical text looks like, given that JSON.parse already checked the grammar:
+// - no whitespace outside strings (§3.2.1);
+// - inside strings only the escapes ECMAScript JSON.stringify writes (§3.2.2.2): \" \\ \b \f \n \r \t and
+//   \u00xx in lowercase hex for the other controls below U+0020; everything else raw. (Raw controls cannot
+//   occur: JSON.parse refuses them; lone surrogates cannot occur raw in strictly decoded UTF-8.)
+// - numbers spelled as ECMAScript Number.prototype.toString spells them (§3.2.2.3);
+// - members of each object in strictly ascending UTF-16 code unit order of their names (§3.2.3), which
+//   also rules out duplicate names.
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const SHORT_ESCAPES = new Set([QUOTE, BACKSLASH, 0x62, 0x66, 0x6e, 0x72, 0x74]); // " \ b f n r t
+const NUMBER_CHAR = /[-+.0-9eE]/;
+
+/** Tells whether JSON text that JSON.parse accepted is provably in RFC 8785 canonical form. */
+export function isProvablyCanonical(text: string): boolean {
+  const lastKeys: (string | undefined)[] = []; // the last member name of each open container
+  const cursor = { quote: -1, escape: -1 }; // next '"' and '\\' found so far, so no stretch is searched twice
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = findStringEnd(text, i + 1, cursor);
+      if (end < 0) return false;
+      if (text.charCodeAt(end + 1) === 0x3a /* : */) {
+        const name = text.slice(i + 1, end);
+        if (name.includes("\\")) return false; // names with escapes are left to the full canonicaliser
+        const depth = lastKeys.length - 1;
+        const last = lastKeys[depth];
+        if (last !== undefined && !(last < name)) return false;
+        lastKeys[depth] = name;
+      }
+      i = end + 1;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      lastKeys.push(undefined);
+      i++;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      lastKeys.pop();
+      i++;
+    } else if (c === 0x2c /* , */ || c === 0x3a /* : */) {
+      i++;
+    } else if (c === 0x74 /* t */ || c === 0x6e /* n */) {
+      i += 4; // true, null
+    } else if (c === 0x66 /* f */) {
+      i += 5; // false
+    } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
+      let end = i + 1;
+      while (end < text.length && NUMBER_CHAR.test(text[end] as string)) end++;
+      const token = text.slice(i, end);
+      if (String(Number(token)) !== token) return false;
+      i = end;
+    } else {
+      return false; // whitespace or anything else outside a string
+    }
+  }
+  return true;
+}
+
+// Returns the index of the quote closing a string whose content starts at `from`, or -1 if an escape in
+// it is not one JSON.stringify would write.
+function findStringEnd(text: string, from: number, cursor: { quote: number; escape: number }): number {
+  let i = from;
+  for (;;) {
+    if (cursor.quote < i) cursor.quote = text.indexOf('"', i);
+    if (cursor.escape !== Infinity && cursor.escape < i) {
+      const found = text.indexOf("\\", i);
+      cursor.escape = found < 0 ? Infinity : found;
+    }
+    if (cursor.quote < 0) return -1;
+    if (cursor.quote < cursor.escape) return cursor.quote;
+    const escape = cursor.escape;
+    const next = text.charCodeAt(escape + 1);
+    if (SHORT_ESCAPES.has(next)) {
+      i = escape + 2;
+    } else if (next === 0x75 /* u */ && isCanonicalUnicodeEscape(text.slice(escape + 2, escape + 6))) {
+      i = escape + 6;
+    } else {
+      return -1;
+    }
+  }
+}
+
+// \u00xx is canonical only for controls without a short escape, in lowercase hex.
+function isCanonicalUnicodeEscape(hex: string): boolean {
+  if (!/^00[01][0-9a-f]$/.test(hex)) return false;
+  const code = parseInt(hex, 16);
+  return code !== 0x08 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d;
+}
