@@ -13,6 +13,7 @@ export type ParseErrorCode =
   | "not-a-feed" // well-formed, but an HTML page, an OPML file, some other XML or JSON document
   | "unreadable" // no way to recover a document from the bytes (no root element, broken JSON)
   | "entity-limit" // a DOCTYPE declares entities that would expand past the limit (billion laughs)
+  | "options" // the caller passed unusable options (a URL that is not absolute)
   | "internal"; // a bug in the parser: an unexpected exception, wrapped so nothing untyped escapes
 
 /** Everything thrown out of `crawler/parse/` is a `ParseError` (or a subclass) with one of the codes above. */

@@ -59,7 +59,7 @@ export function decodeFeedBytes(bytes: Uint8Array, contentType?: string): Decode
   // Every byte sequence decodes as windows-1252, and it is by far the most common mislabelled encoding.
   if (declared.length === 0) problems.push("bytes are not valid UTF-8 and no encoding is declared");
   problems.push("decoded as windows-1252");
-  return { text: decodeLossy(WINDOWS_1252, bytes), encoding: WINDOWS_1252, problems };
+  return { text: repairC1Controls(decodeLossy(WINDOWS_1252, bytes)), encoding: WINDOWS_1252, problems };
 }
 
 /** Reads the `charset` parameter of a Content-Type header, lower-cased, or undefined. */
@@ -132,10 +132,10 @@ function decodeLossy(label: string, bytes: Uint8Array): string {
 }
 
 // C1 control characters (U+0080–U+009F) in decoded text are almost always windows-1252 bytes that were
-// transcoded as Latin-1 ("don\u0092t"); HTML maps them the same way (WHATWG numeric reference table).
-const C1_TO_WINDOWS_1252 = new TextDecoder(WINDOWS_1252).decode(
-  Uint8Array.from({ length: 32 }, (_, index) => 0x80 + index),
-);
+// transcoded as Latin-1 ("don\u0092t"); HTML maps them the same way (WHATWG numeric reference table). Spelled
+// out because Node 20's TextDecoder decodes "windows-1252" as Latin-1 and cannot be used to build it.
+const C1_TO_WINDOWS_1252 = "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f"
+  + "\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
 
 /** Replaces C1 control characters with the windows-1252 characters their byte values stand for. */
 export function repairC1Controls(text: string): string {

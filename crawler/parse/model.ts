@@ -64,6 +64,8 @@ export interface FeedImage {
   link: string | null;
   width: number | null;
   height: number | null;
+  /** Text describing the picture (RSS `<image><description>`), usable as its alt text. */
+  description: string | null;
 }
 
 /** The software that wrote the feed. */
@@ -90,6 +92,8 @@ export interface FeedMeta {
   language: string | null;
   updated: Date | null;
   published: Date | null;
+  /** `dcterms:created` on the channel. */
+  created: Date | null;
   image: FeedImage | null;
   /** A small square icon (Atom `icon`, JSON `favicon`). */
   icon: string | null;
@@ -99,7 +103,41 @@ export interface FeedMeta {
   publisher: FeedPerson | null;
   categories: FeedCategory[];
   generator: FeedGenerator | null;
+  /** The licence URL (`creativeCommons:license`, `cc:license`, `dcterms:license`, `rel="license"` link). */
+  license: string | null;
+  /**
+   * A note about the feed itself for people who open it in a browser (Atom 0.3 `<info>`,
+   * `feedburner:browserFriendly`); the styled feed view may show it, entries never do.
+   */
+  info: FeedText | null;
 }
+
+/** An rssCloud endpoint (RSS 2.0 `<cloud>`): a push alternative to polling, like a WebSub hub. */
+export interface FeedCloud {
+  domain: string;
+  port: number | null;
+  path: string;
+  registerProcedure: string;
+  /** `xml-rpc`, `soap` or `http-post`. */
+  protocol: string;
+}
+
+/** What an entry replies to (RFC 4685 `thr:in-reply-to`): the other entry's id, and where to find it. */
+export interface FeedReplyTarget {
+  /** The id (Atom id or guid) of the entry replied to. */
+  ref: string;
+  /** A link to the entry replied to. */
+  href: string | null;
+  type: string | null;
+  /** The feed the entry replied to lives in. */
+  source: string | null;
+}
+
+/** A place, GeoJSON-style (RFC 7946): positions are [longitude, latitude] or [longitude, latitude, height]. */
+export type FeedGeometry =
+  | { type: "Point"; coordinates: number[] }
+  | { type: "LineString" | "Box"; coordinates: number[][] }
+  | { type: "Polygon"; coordinates: number[][][] };
 
 /** A signed capsule record as it travels in a feed: the base64url payload, the signing key and signature. */
 export interface CapsuleEnvelope {
@@ -140,6 +178,8 @@ export interface ParsedEntry {
   content: FeedText | null;
   published: Date | null;
   updated: Date | null;
+  /** When the entry was first written, where the feed says so separately (`dcterms:created`, Atom 0.3 `created`). */
+  created: Date | null;
   authors: FeedPerson[];
   contributors: FeedPerson[];
   categories: FeedCategory[];
@@ -147,7 +187,21 @@ export interface ParsedEntry {
   links: FeedLink[];
   /** The comments page (RSS `comments`). */
   comments: string | null;
-  /** `dc:language`, or the `xml:lang` on the entry element. */
+  /** Entries this one replies to (RFC 4685 threading). */
+  inReplyTo: FeedReplyTarget[];
+  /** `dc:publisher` on the entry. */
+  publisher: FeedPerson | null;
+  /** The entry's licence URL, when it differs from or is not given by the feed's. */
+  license: string | null;
+  /** When the entry stops being valid (RSS 0.93 `expirationDate`); mirrors may stop showing it after that. */
+  expires: Date | null;
+  /** The publisher asks directories not to list this entry (`itunes:block`). */
+  blocked: boolean;
+  /** `itunes:explicit`: true, false, or null when not said. */
+  explicit: boolean | null;
+  /** Where the entry is about (GeoRSS, GML, W3C Basic Geo), or null. */
+  location: FeedGeometry | null;
+  /** `dc:language`, or the `xml:lang` in scope on the entry element (its own or an ancestor's). */
   language: string | null;
   rights: FeedText | null;
   /** An image for the entry (`itunes:image`, `media:thumbnail`, JSON `image`). */
@@ -169,6 +223,14 @@ export interface ParsedFeed extends FeedMeta {
   ttl: number | null;
   /** WebSub hubs (`<link rel="hub">`, JSON `hubs`). */
   hubs: string[];
+  /** The rssCloud endpoint, when the feed offers push notification that way. */
+  cloud: FeedCloud | null;
+  /** Where the feed says it has moved (`itunes:new-feed-url`, `<redirect><newLocation>`); not yet followed. */
+  movedTo: string | null;
+  /** The publisher asks directories not to list the feed (`itunes:block`, `googleplay:block`). */
+  blocked: boolean;
+  /** `itunes:explicit` for the whole feed: true, false, or null when not said. */
+  explicit: boolean | null;
   /** True when the document was not well formed (or not served as a feed) and was read leniently. */
   bozo: boolean;
   /** Why `bozo` is set, one short sentence each (the first XML error, each repair applied). */
