@@ -9,16 +9,17 @@
 // - numbers spelled as ECMAScript Number.prototype.toString spells them (§3.2.2.3);
 // - members of each object in strictly ascending UTF-16 code unit order of their names (§3.2.3), which
 //   also rules out duplicate names.
+// Measured alternatives (a byte loop, Buffer#indexOf, one regex for both characters) were all slower than
+// String#indexOf here.
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const SHORT_ESCAPES = new Set([QUOTE, BACKSLASH, 0x62, 0x66, 0x6e, 0x72, 0x74]); // " \ b f n r t
 const NUMBER_CHAR = /[-+.0-9eE]/;
 
 /** Tells whether JSON text that JSON.parse accepted is provably in RFC 8785 canonical form. */
 export function isProvablyCanonical(text: string): boolean {
-  const lastKeys: (string | undefined)[] = []; // the last member name of each open container
-  const cursor = { quote: -1, escape: -1 }; // next '"' and '\\' found so far, so no stretch is searched twice
+  const lastNames: (string | undefined)[] = []; // the last member name of each open container
+  const cursor: Cursor = { quote: -1, escape: -1, escaped: false };
   let i = 0;
   while (i < text.length) {
     const c = text.charCodeAt(i);
@@ -26,19 +27,19 @@ export function isProvablyCanonical(text: string): boolean {
       const end = findStringEnd(text, i + 1, cursor);
       if (end < 0) return false;
       if (text.charCodeAt(end + 1) === 0x3a /* : */) {
+        if (cursor.escaped) return false; // names with escapes are left to the full canonicaliser
         const name = text.slice(i + 1, end);
-        if (name.includes("\\")) return false; // names with escapes are left to the full canonicaliser
-        const depth = lastKeys.length - 1;
-        const last = lastKeys[depth];
-        if (last !== undefined && !(last < name)) return false;
-        lastKeys[depth] = name;
+        const depth = lastNames.length - 1;
+        const last = lastNames[depth];
+        if (last !== undefined && !(last < name)) return false; // JavaScript compares UTF-16 code units
+        lastNames[depth] = name;
       }
       i = end + 1;
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      lastKeys.push(undefined);
+      lastNames.push(undefined);
       i++;
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      lastKeys.pop();
+      lastNames.pop();
       i++;
     } else if (c === 0x2c /* , */ || c === 0x3a /* : */) {
       i++;
@@ -59,26 +60,40 @@ export function isProvablyCanonical(text: string): boolean {
   return true;
 }
 
+interface Cursor {
+  /** The next '"' and '\\' found at or after the current position (Infinity: no more backslashes), kept
+   * across strings so no stretch of text is searched twice. */
+  quote: number;
+  escape: number;
+  /** Whether the string just scanned contained an escape. */
+  escaped: boolean;
+}
+
 // Returns the index of the quote closing a string whose content starts at `from`, or -1 if an escape in
 // it is not one JSON.stringify would write.
-function findStringEnd(text: string, from: number, cursor: { quote: number; escape: number }): number {
+function findStringEnd(text: string, from: number, cursor: Cursor): number {
   let i = from;
+  cursor.escaped = false;
   for (;;) {
     if (cursor.quote < i) cursor.quote = text.indexOf('"', i);
-    if (cursor.escape !== Infinity && cursor.escape < i) {
+    if (cursor.escape < i) {
       const found = text.indexOf("\\", i);
       cursor.escape = found < 0 ? Infinity : found;
     }
     if (cursor.quote < 0) return -1;
     if (cursor.quote < cursor.escape) return cursor.quote;
     const escape = cursor.escape;
-    const next = text.charCodeAt(escape + 1);
-    if (SHORT_ESCAPES.has(next)) {
-      i = escape + 2;
-    } else if (next === 0x75 /* u */ && isCanonicalUnicodeEscape(text.slice(escape + 2, escape + 6))) {
-      i = escape + 6;
-    } else {
-      return -1;
+    cursor.escaped = true;
+    switch (text.charCodeAt(escape + 1)) {
+      case QUOTE: case BACKSLASH: case 0x62: case 0x66: case 0x6e: case 0x72: case 0x74: // " \ b f n r t
+        i = escape + 2;
+        break;
+      case 0x75: // u
+        if (!isCanonicalUnicodeEscape(text.slice(escape + 2, escape + 6))) return -1;
+        i = escape + 6;
+        break;
+      default:
+        return -1;
     }
   }
 }

@@ -81,21 +81,26 @@ export function importDidKey(did: unknown): DidDecode<ImportedDidKey> {
   const result = { ok: true, key: { ...decoded.key, keyObject } } as const;
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(decoded.key.did, result);
+  rememberWellFormed(decoded.key.did, algorithm);
   return result;
 }
 
 /** Tells whether a string is a well-formed did:key of the given algorithm. */
 export function isDidKey(did: unknown, algorithm: KeyAlgorithm): did is string {
   if (typeof did !== "string") return false;
-  let known = cache.get(did)?.key.algorithm ?? wellFormed.get(did);
+  let known = wellFormed.get(did);
   if (known === undefined) {
     const decoded = decodeDidKey(did);
     if (!decoded.ok) return false;
     known = decoded.key.algorithm;
-    if (wellFormed.size >= CACHE_LIMIT) wellFormed.delete(wellFormed.keys().next().value as string);
-    wellFormed.set(did, known);
+    rememberWellFormed(did, known);
   }
   return known === algorithm;
+}
+
+function rememberWellFormed(did: string, algorithm: KeyAlgorithm): void {
+  if (wellFormed.size >= CACHE_LIMIT) wellFormed.delete(wellFormed.keys().next().value as string);
+  wellFormed.set(did, algorithm);
 }
 
 function findAlgorithm(bytes: Uint8Array): KeyAlgorithm | undefined {

@@ -24,16 +24,28 @@ const ENTRY_ID = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
 const DOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
-const compiled = new WeakMap<object, [string, FieldSpec][]>();
+interface Compiled {
+  readonly names: readonly string[];
+  readonly specs: readonly FieldSpec[];
+}
+
+const compiled = new WeakMap<object, Compiled>();
+
+function compile(fields: Readonly<Record<string, FieldSpec>>): Compiled {
+  let found = compiled.get(fields);
+  if (found === undefined) compiled.set(fields, (found = { names: Object.keys(fields), specs: Object.values(fields) }));
+  return found;
+}
 
 /** Finds the first problem in an object against its field specs, naming the field; undefined when fine. */
 export function findProblem(object: unknown, fields: Readonly<Record<string, FieldSpec>>, what: string): string | undefined {
   if (typeof object !== "object" || object === null || Array.isArray(object)) return `${what} must be a JSON object`;
   const record = object as Record<string, unknown>;
-  let list = compiled.get(fields);
-  if (list === undefined) compiled.set(fields, (list = Object.entries(fields)));
+  const { names, specs } = compile(fields);
   let present = 0;
-  for (const [key, spec] of list) {
+  for (let i = 0; i < names.length; i++) {
+    const key = names[i] as string;
+    const spec = specs[i] as FieldSpec;
     const value = Object.hasOwn(record, key) ? record[key] : undefined;
     if (value === undefined) {
       if (spec.optional) continue;
@@ -134,7 +146,7 @@ export function checkArray(item: Check, options: { max?: number; unique?: boolea
       const problem = item(value[i]);
       if (problem !== undefined) return `an array whose items are each ${problem} (item ${i} is not)`;
     }
-    if (unique && new Set(value).size !== value.length) return "an array without duplicates";
+    if (unique && hasDuplicates(value)) return "an array without duplicates";
     return undefined;
   };
 }
@@ -157,6 +169,13 @@ function isRealInstant(text: string): boolean {
   if (month !== 2) return day <= (MONTH_DAYS[month] as number);
   const year = Number(text.slice(0, 4));
   return day === 29 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
+// Short arrays (tags) are compared pairwise, which is cheaper than building a Set.
+function hasDuplicates(values: readonly unknown[]): boolean {
+  if (values.length > 16) return new Set(values).size !== values.length;
+  for (let i = 1; i < values.length; i++) for (let j = 0; j < i; j++) if (values[i] === values[j]) return true;
+  return false;
 }
 
 function describe(value: unknown): string {
