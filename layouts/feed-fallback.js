@@ -2,7 +2,7 @@
  * Capsule: keeps feed.xml readable as a page in browsers without native XSLT.
  *
  * Loaded two ways:
- * 1. From the XHTML <script> inside the feed's <channel>. A browser with native XSLT never runs it (it
+ * 1. From the XHTML <script> inside the feed's <channel> (in <capsule:browser>). A browser with native XSLT never runs it (it
  *    stops building the source tree once it sees the xml-stylesheet instruction and shows the transform
  *    output instead). A browser without XSLT shows the raw XML and runs it: this script then loads
  *    xslt-processor's browser bundle (xslt-processor.js, next to this file), runs feed.xsl on the feed

@@ -9,7 +9,7 @@ import {
 } from "../layouts/pages.ts";
 import { renderNotFoundPage } from "../layouts/not-found.ts";
 import type { EntryView, SiteView } from "../layouts/view.ts";
-import { buildTagList, buildTimeline, type TagGroup } from "./collections.ts";
+import { buildTagList, timelineOf, type TagGroup } from "./collections.ts";
 import { readFollowList } from "./follow-list.ts";
 import { renderHeadersFile } from "./headers.ts";
 import { createMarkdown, type MarkdownEnv } from "./markdown.ts";
@@ -31,7 +31,7 @@ export interface CapsulePluginOptions {
 
 interface PageData {
   capsuleSite: SiteView;
-  collections: { timeline: PostItem[]; capsuleTags: TagGroup[] };
+  collections: { all: PostItem[]; capsuleTags: TagGroup[] };
   page: { url: string; inputPath: string; date: Date };
   pagination?: { items: unknown[]; pageNumber: number; hrefs: string[] };
   tag?: TagGroup;
@@ -70,14 +70,13 @@ export default function capsulePlugin(eleventyConfig: EleventyConfig, options: C
     render: (text: string, data: PageData) => md.render(text, { ...markdownEnv(data) }),
   });
 
-  eleventyConfig.addCollection("timeline", (api: { getFilteredByGlob(glob: string): PostItem[] }) =>
-    buildTimeline(api.getFilteredByGlob(`${contentDir}/posts/**/*.md`)));
-  eleventyConfig.addCollection("capsuleTags", (api: { getFilteredByGlob(glob: string): PostItem[] }) =>
-    buildTagList(api.getFilteredByGlob(`${contentDir}/posts/**/*.md`)));
+  // Tag groups are not collection items, so Eleventy does not search for their content.
+  eleventyConfig.addCollection("capsuleTags", (api: { getAll(): PostItem[] }) => buildTagList(timelineOf(api.getAll())));
 
-  // Files copied as they are: the creator's media (never Markdown), and the site's own assets.
-  const media = `{${MEDIA_EXTENSIONS.join(",")}}`;
-  eleventyConfig.addPassthroughCopy(`${contentDir}/**/*.${media}`);
+  // The creator's media (never Markdown) is copied by file extension: Eleventy finds those files in
+  // the same search as the posts, where a passthrough glob costs a second search (~0.5 s at 4,000 posts).
+  eleventyConfig.addTemplateFormats(MEDIA_EXTENSIONS);
+  // The site's own assets.
   eleventyConfig.addPassthroughCopy({
     [join(LAYOUTS, "style.css")]: "style.css",
     [join(LAYOUTS, "feed.xsl")]: "feed.xsl",
@@ -91,7 +90,7 @@ export default function capsulePlugin(eleventyConfig: EleventyConfig, options: C
   // The post layout: a layout's own data must not name a layout (Eleventy would chain it).
   eleventyConfig.addTemplate("_includes/capsule-post.11ty.js", { render: (data: PageData) => {
     const site = data.capsuleSite;
-    const timeline = data.collections.timeline;
+    const timeline = timelineOf(data.collections.all);
     const index = indexOf(timeline, data.page.inputPath);
     const item = timeline[index] ?? ({ ...data.page, data, content: data.content } as unknown as PostItem);
     const view = (i: number) => (timeline[i] ? toEntryView(timeline[i]!, site) : undefined);
@@ -105,7 +104,7 @@ export default function capsulePlugin(eleventyConfig: EleventyConfig, options: C
     const pager = { newer: hrefs[pageNumber - 1] && href(site, hrefs[pageNumber - 1]!), older: hrefs[pageNumber + 1] && href(site, hrefs[pageNumber + 1]!), label: "Timeline pages" };
     return renderHomePage(site, entries, pager, new URL(data.page.url.slice(1), site.url).href, pageNumber + 1);
   }, {
-    pagination: { data: "collections.timeline", size: pageSize },
+    pagination: { data: "collections.all", size: pageSize, before: (all: PostItem[]) => timelineOf(all) },
     permalink: (data: PageData) => (data.pagination!.pageNumber === 0 ? "/index.html" : `/page/${data.pagination!.pageNumber + 1}/index.html`),
   });
 
@@ -129,10 +128,10 @@ export default function capsulePlugin(eleventyConfig: EleventyConfig, options: C
     return renderFollowingPage(site, readFollowList(contentDir), new URL("following/", site.url).href);
   }, { permalink: "/following/index.html" });
 
-  page("capsule-opml.11ty.js", (data) => renderOpml(data.capsuleSite, readFollowList(contentDir), newestDate(data.collections.timeline)), { permalink: "/following.opml" });
+  page("capsule-opml.11ty.js", (data) => renderOpml(data.capsuleSite, readFollowList(contentDir), newestDate(timelineOf(data.collections.all))), { permalink: "/following.opml" });
 
   const feedEntries = (data: PageData): EntryView[] =>
-    data.collections.timeline.filter((item) => !item.data.draft).slice(0, data.capsuleSite.profile.feedLimit)
+    timelineOf(data.collections.all).filter((item) => !item.data.draft).slice(0, data.capsuleSite.profile.feedLimit)
       .map((item) => toEntryView(item, data.capsuleSite));
   page("capsule-feed.11ty.js", (data) => renderRssFeed(data.capsuleSite, feedEntries(data)), { permalink: "/feed.xml" });
   page("capsule-feed-json.11ty.js", (data) => renderJsonFeed(data.capsuleSite, feedEntries(data)), { permalink: "/feed.json" });

@@ -16,7 +16,8 @@ export interface PostFrontMatter {
   summary?: string;
   date?: string | Date;
   updated?: string | Date;
-  tags?: string[];
+  /** The post's `tags`, kept under another key (see parsePostFrontMatter). */
+  topics?: string[];
   draft?: boolean;
   kind?: "note" | "article";
   slug?: string;
@@ -144,8 +145,13 @@ export function parsePostFrontMatter(text: string, inputPath: string): PostFront
   }
   if (fields.kind === "note" && fields.title) fail("title", "is set on a note", "Notes have no title: remove it, or make the post `kind: article`.");
   if (fields.kind === "article" && !fields.title) fail("kind", "is article but there is no title", "Add `title: …`, or make the post a note.");
-  if (typeof fields.tags === "string") fields.tags = fields.tags.split(",").map((t) => t.trim()).filter(Boolean);
-  if (Array.isArray(fields.tags)) fields.tags = fields.tags.map(String);
+  // Eleventy turns `tags` into one collection per tag, and fills every collection item by a linear
+  // search (quadratic on 4,000 posts); the capsule builds its own tag pages, so the tags move aside.
+  if (fields.tags !== undefined) {
+    const tags = typeof fields.tags === "string" ? fields.tags.split(",") : (fields.tags as unknown[]);
+    fields.topics = tags.map((t) => String(t).trim()).filter(Boolean);
+    delete fields.tags;
+  }
   if (Array.isArray(fields.attachments)) {
     fields.attachments = fields.attachments.map((a: unknown) => {
       const item = typeof a === "string" ? { file: a } : (a as { file: string; title?: string });

@@ -53,7 +53,7 @@ export function toEntryView(item: PostItem, site: SiteView, content?: string): E
     html: trusted(content ?? item.content ?? ""),
     published: item.date,
     updated: data.updated === undefined ? undefined : parsePostDate(data.updated),
-    tags: (data.tags ?? []).map((tag) => ({ label: tag, href: href(site, `/tags/${slugifyTag(tag)}/`) })),
+    tags: (data.topics ?? []).map((tag) => ({ label: tag, href: href(site, `/tags/${slugifyTag(tag)}/`) })),
     draft: data.draft === true,
     image: data.image ? { url: assetUrl(data.image), alt: data.imageAlt ?? "" } : undefined,
     attachments: (data.attachments ?? []).map((a) => ({

@@ -56,6 +56,8 @@ Build("the feed is RSS 2.0 with the stylesheet, self link and capsule namespace"
   assert.match(feed, /<capsule:following href="https:\/\/tester.example\/following.opml"\/>/);
   assert.match(feed, /<capsule:payment type="Bitcoin" href="bitcoin:bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4">/);
   assert.match(feed, /<image><url>https:\/\/tester.example\/avatar.png<\/url>/);
+  // The fallback script sits inside an extension element, where the W3C validator does not look.
+  assert.match(feed, /<capsule:browser><script xmlns="http:\/\/www.w3.org\/1999\/xhtml" src="\/feed-fallback.js" defer="defer"><\/script><\/capsule:browser>/);
 });
 
 Build("feed items: newest first, full content, absolute URLs, RFC 822 dates, stable GUIDs", ({ feed }) => {

@@ -23,7 +23,8 @@ test("dates: YAML dates, ISO text with or without time and zone; nonsense is und
 
 test("front matter: kinds are inferred and checked; tags normalised", () => {
   const note = parsePostFrontMatter("\ntags: pottery, kilns\n", "content/posts/2026-01-01-a.md");
-  assert.equal(note.tags, ["pottery", "kilns"]);
+  assert.equal(note.topics, ["pottery", "kilns"]);
+  assert.is((note as { tags?: unknown }).tags, undefined, "no Eleventy tag collections");
   assert.is(kindOf(note), "note");
   assert.is(kindOf(parsePostFrontMatter("\ntitle: T\n", "content/posts/2026-01-01-a.md")), "article");
   assert.throws(() => parsePostFrontMatter("\nkind: note\ntitle: T\n", "content/posts/2026-01-01-a.md"), /title is set on a note/);
