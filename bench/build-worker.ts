@@ -20,9 +20,11 @@ export const config = { dir: { input: "content" }, markdownTemplateEngine: false
 writeFileSync("bare.config.mjs", BARE_CONFIG);
 
 let resolveBuilt: (() => void) | undefined;
-const options = mode === "capsule"
-  ? { configPath: join(REPO, "eleventy.config.ts"), quietMode: true, config: (cfg: any) => cfg.on("eleventy.after", () => resolveBuilt?.()) } // eslint-disable-line @typescript-eslint/no-explicit-any
-  : { configPath: "bare.config.mjs", quietMode: true };
+const options = {
+  configPath: mode === "capsule" ? join(REPO, "eleventy.config.ts") : "bare.config.mjs",
+  quietMode: true,
+  config: (cfg: { on(event: string, fn: () => void): void }) => cfg.on("eleventy.after", () => resolveBuilt?.()),
+};
 
 if (!editsArg) {
   const started = performance.now();
@@ -35,13 +37,15 @@ if (!editsArg) {
   elev.setIncrementalBuild(true);
   await elev.init();
   await elev.watch();
+  // Let the file watcher finish its first scan: an edit before that is never reported.
+  await new Promise((r) => setTimeout(r, 2000));
   const posts = readdirSync("content/posts").filter((f) => f.endsWith(".md"));
   const times: number[] = [];
   for (let i = 0; i < Number(editsArg); i++) {
     const built = new Promise<void>((r) => (resolveBuilt = r));
     const started = performance.now();
     appendFileSync(join("content/posts", posts[i * 97 % posts.length]!), `\nEdited ${i}.\n`);
-    await built;
+    await Promise.race([built, new Promise((_, reject) => setTimeout(() => reject(new Error("no rebuild within 30 s")), 30_000))]);
     times.push(performance.now() - started);
     await new Promise((r) => setTimeout(r, 300));
   }

@@ -20,6 +20,8 @@ export async function startDevServer(options: { port?: number; cwd?: string } = 
   // Absolute links (feed, Open Graph, images in posts) point at the dev server, not the live site.
   process.env.CAPSULE_URL = `http://localhost:${port}${prefix}`;
   const eleventy = new Eleventy(undefined, "_site", { configPath: findConfigPath(cwd), quietMode: true, runMode: "serve" });
+  // Incremental: an edited post re-renders that post and the pages that list it, not the whole site.
+  eleventy.setIncrementalBuild(true);
   try {
     await eleventy.init();
     await eleventy.watch();

@@ -25,7 +25,7 @@ const LAYOUTS = join(ROOT, "layouts");
 export interface CapsulePluginOptions {
   /** The creator's folder. @default "content" */
   contentDir?: string;
-  /** Posts per timeline page. @default 20 */
+  /** Posts per timeline page. @default 40 */
   pageSize?: number;
 }
 
@@ -44,10 +44,12 @@ type EleventyConfig = any; // eslint-disable-line @typescript-eslint/no-explicit
 /** Registers the whole capsule with Eleventy: data, Markdown, collections, pages, feeds, copied files. */
 export default function capsulePlugin(eleventyConfig: EleventyConfig, options: CapsulePluginOptions = {}): void {
   const contentDir = options.contentDir ?? "content";
-  const pageSize = options.pageSize ?? 20;
+  const pageSize = options.pageSize ?? 40;
   const isServe = () => process.env.ELEVENTY_RUN_MODE === "serve" || process.env.ELEVENTY_RUN_MODE === "watch";
 
   eleventyConfig.addGlobalData("capsuleSite", () => createSiteView(loadProfile(contentDir)));
+  // The profile and follow list are read by the plugin, not as Eleventy data: tell the dev server.
+  eleventyConfig.addWatchTarget(`${contentDir}/*.yaml`);
   eleventyConfig.addGlobalData("layout", "capsule-post.11ty.js");
   eleventyConfig.addGlobalData("permalink", () => (data: PageData & { slug?: string }) => {
     if (!isPostPath(data.page.inputPath)) return undefined;
