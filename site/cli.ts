@@ -1,4 +1,5 @@
 import sade from "sade";
+import { registerKeyCommands } from "./cli-keys.ts";
 import { CapsuleError } from "./errors.ts";
 import { addFollow, removeFollow } from "./follow-list.ts";
 import { askMissing, initCapsule, type InitAnswers } from "./init.ts";
@@ -74,6 +75,7 @@ export function createProgram() {
       console.log(removed ? `No longer following ${url}.` : `${url} was not in the follow list.`);
     });
 
+  registerKeyCommands(prog);
   return prog;
 }
 
