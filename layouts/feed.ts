@@ -10,6 +10,19 @@ export const CAPSULE_NS = "urn:capsule:1";
 export interface FeedExtensions {
   channel?: string;
   item?: (entry: EntryView) => string;
+  /** Deleted posts: an item that keeps the post's GUID and carries its signed tombstone. */
+  tombstones?: readonly { url: string; updated: Date; xml: string }[];
+}
+
+function renderTombstone(tombstone: { url: string; updated: Date; xml: string }): string {
+  return [
+    "<item>",
+    `<guid isPermaLink="false">${x(tombstone.url)}</guid>`,
+    `<pubDate>${dateToRfc822(tombstone.updated)}</pubDate>`,
+    "<description>This post was deleted by its author.</description>",
+    tombstone.xml,
+    "</item>",
+  ].join("\n");
 }
 
 function renderProfileXml(site: SiteView): string {
@@ -80,6 +93,7 @@ export function renderRssFeed(site: SiteView, entries: EntryView[], extensions: 
     // xhtml:script an undefined channel element, but it skips everything inside unknown extensions.
     `<capsule:browser><script xmlns="http://www.w3.org/1999/xhtml" src="${x(site.base)}feed-fallback.js" defer="defer"></script></capsule:browser>`,
     ...entries.map((e) => renderItem(e, extensions)),
+    ...(extensions.tombstones ?? []).map(renderTombstone),
     "</channel>",
     "</rss>",
     "",

@@ -38,6 +38,8 @@ export interface SiteView {
 
 /** One post as the layouts show it. */
 export interface EntryView {
+  /** The host-independent entry id (the signed payload's `id`). */
+  id: string;
   url: string;
   absoluteUrl: string;
   kind: "note" | "article";

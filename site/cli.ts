@@ -75,6 +75,14 @@ export function createProgram() {
       console.log(removed ? `No longer following ${url}.` : `${url} was not in the follow list.`);
     });
 
+  // Listed here so `capsule --help` shows it; bin/capsule.js hands `verify` to crawler/cli.ts before this
+  // program runs (the site never imports the crawler), so this action is reached only by calling main() directly.
+  prog.command("verify <url-or-file>")
+    .describe("Check a capsule's signatures: identity, keys, entries, checkpoint, location. `capsule verify --help` for more.")
+    .action(() => {
+      throw new CapsuleError("usage", "verify runs from the capsule command (bin/capsule.js), not from the site CLI.", { hint: "Run `capsule verify <url-or-file>`." });
+    });
+
   registerKeyCommands(prog);
   return prog;
 }

@@ -41,7 +41,8 @@ const timelines = new WeakMap<PostItem[], PostItem[]>();
 export function timelineOf(all: PostItem[]): PostItem[] {
   let timeline = timelines.get(all);
   if (!timeline) {
-    timeline = buildTimeline(all.filter((item) => isPostPath(item.inputPath)));
+    // Deleted posts have no page and leave the timeline; the feed carries their tombstones.
+    timeline = buildTimeline(all.filter((item) => isPostPath(item.inputPath) && !item.data.deleted));
     timelines.set(all, timeline);
   }
   return timeline;

@@ -7,7 +7,7 @@ import { renderOpml } from "../layouts/opml.ts";
 import {
   renderFollowingPage, renderHomePage, renderPostPage, renderTagPage, renderTagsIndex,
 } from "../layouts/pages.ts";
-import { renderNotFoundPage } from "../layouts/not-found.ts";
+import { renderDeletedPage, renderNotFoundPage } from "../layouts/not-found.ts";
 import type { EntryView, SiteView } from "../layouts/view.ts";
 import { buildTagList, timelineOf, type TagGroup } from "./collections.ts";
 import { readFollowList } from "./follow-list.ts";
@@ -16,6 +16,9 @@ import { createMarkdown, type MarkdownEnv } from "./markdown.ts";
 import { MEDIA_EXTENSIONS } from "./media.ts";
 import { isPostPath, parsePostDate, parsePostFrontMatter, slugFromPath } from "./posts.ts";
 import { loadProfile } from "./profile.ts";
+import { renderEnvelopeXml } from "./format/index.ts";
+import { findSigningKey } from "./keys.ts";
+import { prepareSignedBuild, type SignedBuild } from "./signing.ts";
 import { createSiteView, href, toEntryView, type PostItem } from "./views.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -47,7 +50,12 @@ export default function capsulePlugin(eleventyConfig: EleventyConfig, options: C
   const pageSize = options.pageSize ?? 40;
   const isServe = () => process.env.ELEVENTY_RUN_MODE === "serve" || process.env.ELEVENTY_RUN_MODE === "watch";
 
-  eleventyConfig.addGlobalData("capsuleSite", () => createSiteView(loadProfile(contentDir)));
+  // Whether this capsule signs is decided once, when the build starts (a bad key stops it here).
+  const hasKey = findSigningKey({ cwd: process.cwd() }).status === "found";
+  eleventyConfig.addGlobalData("capsuleSite", () => {
+    const site = createSiteView(loadProfile(contentDir));
+    return hasKey ? { ...site, identityUrl: new URL(".well-known/capsule.json", site.url).href } : site;
+  });
   // The profile and follow list are read by the plugin, not as Eleventy data: tell the dev server.
   eleventyConfig.addWatchTarget(`${contentDir}/*.yaml`);
   eleventyConfig.addGlobalData("layout", "capsule-post.11ty.js");
@@ -92,6 +100,7 @@ export default function capsulePlugin(eleventyConfig: EleventyConfig, options: C
   // The post layout: a layout's own data must not name a layout (Eleventy would chain it).
   eleventyConfig.addTemplate("_includes/capsule-post.11ty.js", { render: (data: PageData) => {
     const site = data.capsuleSite;
+    if ((data as { deleted?: unknown }).deleted) return renderDeletedPage(site, new URL(data.page.url.slice(1), site.url).href);
     const timeline = timelineOf(data.collections.all);
     const index = indexOf(timeline, data.page.inputPath);
     const item = timeline[index] ?? ({ ...data.page, data, content: data.content } as unknown as PostItem);
@@ -135,8 +144,42 @@ export default function capsulePlugin(eleventyConfig: EleventyConfig, options: C
   const feedEntries = (data: PageData): EntryView[] =>
     timelineOf(data.collections.all).filter((item) => !item.data.draft).slice(0, data.capsuleSite.profile.feedLimit)
       .map((item) => toEntryView(item, data.capsuleSite));
-  page("capsule-feed.11ty.js", (data) => renderRssFeed(data.capsuleSite, feedEntries(data)), { permalink: "/feed.xml" });
-  page("capsule-feed-json.11ty.js", (data) => renderJsonFeed(data.capsuleSite, feedEntries(data)), { permalink: "/feed.json" });
+  // One signing pass per build, shared by both feeds and the identity document.
+  const signedBuilds = new WeakMap<PostItem[], SignedBuild>();
+  let lastSigned: SignedBuild | undefined;
+  const signedBuildOf = (data: PageData): SignedBuild => {
+    let signed = signedBuilds.get(data.collections.all);
+    if (!signed) {
+      const posts = data.collections.all.filter((item) => isPostPath(item.inputPath) && !item.data.draft);
+      signed = prepareSignedBuild({ posts, feedIds: feedEntries(data).map((e) => e.id), site: data.capsuleSite, cwd: process.cwd(), contentDir });
+      signedBuilds.set(data.collections.all, signed);
+      lastSigned = signed;
+    }
+    return signed;
+  };
+  page("capsule-feed.11ty.js", (data) => {
+    const signed = signedBuildOf(data);
+    return renderRssFeed(data.capsuleSite, feedEntries(data), {
+      channel: signed.channelXml,
+      item: (entry) => signed.itemXml(entry.id),
+      tombstones: signed.tombstones.map((t) => ({ url: t.url, updated: t.updated, xml: renderEnvelopeXml("entry", t.envelope) })),
+    });
+  }, { permalink: "/feed.xml" });
+  page("capsule-feed-json.11ty.js", (data) => {
+    const signed = signedBuildOf(data);
+    return renderJsonFeed(data.capsuleSite, feedEntries(data), { top: signed.jsonTop(), item: (entry) => signed.jsonItem(entry.id) });
+  }, { permalink: "/feed.json" });
+  // The identity record exists only for a capsule with keys (decided once, when the build starts).
+  if (hasKey) {
+    page("capsule-identity.11ty.js", (data) => signedBuildOf(data).identityDocument ?? "", { permalink: "/.well-known/capsule.json" });
+  }
+  eleventyConfig.on("eleventy.after", () => {
+    if (!lastSigned) return;
+    // The checkpoint chain moves on only with a production build, the one that gets deployed.
+    if (!isServe()) lastSigned.saveState();
+    console.error(lastSigned.notice);
+    lastSigned = undefined;
+  });
   page("capsule-404.11ty.js", (data) => renderNotFoundPage(data.capsuleSite), { permalink: "/404.html" });
   page("capsule-headers.11ty.js", (data) => renderHeadersFile(data.capsuleSite.base), { permalink: "/_headers", eleventyAllowMissingExtension: true });
   // GitHub Pages runs Jekyll unless told not to, and Jekyll drops dot-folders such as /.well-known/.

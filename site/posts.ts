@@ -25,9 +25,13 @@ export interface PostFrontMatter {
   imageAlt?: string;
   attachments?: Attachment[];
   lang?: string;
+  /** The host-independent entry id (defaults to the slug); pin it when renaming a file. */
+  id?: string;
+  /** When the post was deleted: it is published as a signed tombstone instead of a page. */
+  deleted?: string | Date;
 }
 
-type FieldType = "text" | "date" | "boolean" | "words" | "kind" | "slug" | "attachments";
+type FieldType = "text" | "date" | "boolean" | "words" | "kind" | "slug" | "id" | "attachments";
 
 const FIELDS: Record<string, { type: FieldType; help: string }> = {
   title: { type: "text", help: "the title of an article (notes have none)" },
@@ -42,6 +46,8 @@ const FIELDS: Record<string, { type: FieldType; help: string }> = {
   imageAlt: { type: "text", help: "a description of the image for people who cannot see it" },
   attachments: { type: "attachments", help: "files beside the post offered for download" },
   lang: { type: "text", help: "the language of this post, if not the profile's" },
+  id: { type: "id", help: "the post's lasting id in its signature (letters, digits, . _ ~ -); keep it when renaming the file" },
+  deleted: { type: "date", help: "when the post was deleted (`capsule delete` sets it); followers drop their copies" },
 };
 
 const DATE_IN_NAME = /^(\d{4}-\d{2}-\d{2})(?:-|$)/;
@@ -94,6 +100,8 @@ function typeProblem(type: FieldType, value: unknown): string | undefined {
       return value === "note" || value === "article" ? undefined : "must be note or article";
     case "slug":
       return typeof value === "string" && /^[a-z0-9][a-z0-9-]*$/.test(value) ? undefined : "may hold only lower-case letters, digits and dashes";
+    case "id":
+      return typeof value === "string" && /^[A-Za-z0-9._~-]{1,128}$/.test(value) ? undefined : "may hold only letters, digits and . _ ~ - (at most 128)";
     case "attachments":
       return Array.isArray(value) && value.every((v) => typeof v === "string" || (v && typeof v === "object" && typeof (v as { file?: unknown }).file === "string"))
         ? undefined
@@ -165,6 +173,11 @@ export function parsePostFrontMatter(text: string, inputPath: string): PostFront
     if (!existsSync(path)) fail("image", `names ${fields.image}, which is not beside the post`, `Put the picture in ${dirname(filePath)}${sep}, or fix the name.`);
   }
   return fields as PostFrontMatter;
+}
+
+/** The host-independent id a post is signed under: its `id`, else its slug. */
+export function entryIdOf(data: PostFrontMatter, inputPath: string): string {
+  return data.id ?? data.slug ?? slugFromPath(inputPath);
 }
 
 /** The post's kind: an explicit `kind`, else article when it has a title. */

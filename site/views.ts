@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { trusted } from "../layouts/html.ts";
 import type { EntryView, SiteView } from "../layouts/view.ts";
 import { mediaTypeOf } from "./media.ts";
-import { kindOf, parsePostDate, type PostFrontMatter } from "./posts.ts";
+import { entryIdOf, kindOf, parsePostDate, type PostFrontMatter } from "./posts.ts";
 import type { Profile } from "./profile.ts";
 import { slugifyTag } from "./slug.ts";
 
@@ -44,6 +44,7 @@ export function toEntryView(item: PostItem, site: SiteView, content?: string): E
   const folder = dirname(item.inputPath);
   const assetUrl = (file: string) => new URL(file, new URL(`${folder.replace(/^\.?\/?content\/?/, "")}/`, site.url)).href;
   const view: EntryView = {
+    id: entryIdOf(data, item.inputPath),
     url: href(site, item.url),
     absoluteUrl: new URL(item.url.replace(/^\//, ""), site.url).href,
     kind: kindOf(data),

@@ -17,7 +17,7 @@ export {
 export { verifyIdentityRecord, type IdentityPayload, type Profile, type VerifiedIdentity } from "./identity.ts";
 export { pickCurrentLocation, verifyLocationRecord, type LocationChoice, type LocationPayload } from "./location.ts";
 export { Verifier, type VerifierOptions } from "./verifier.ts";
-export { createSigner, type EntryFields, type IdentityFields, type LocationFields, type Signer, type SignerKeys } from "./signer.ts";
+export { buildEntryPayload, createSigner, type EntryFields, type IdentityFields, type LocationFields, type Signer, type SignerKeys } from "./signer.ts";
 export * from "./carriage.ts";
 export { parseCapsuleTxt, resolveCapsuleTxt, type CapsuleTxt, type ResolveTxt } from "./dns.ts";
 export { CanonicalizationError, InvalidObjectError, KeyError } from "./errors.ts";

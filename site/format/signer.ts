@@ -83,14 +83,7 @@ export function createSigner(keys: SignerKeys): Signer {
     identity,
     signingKey: signingKey.did,
     signEntry(fields) {
-      const { title, summary, body, bodyHash, bodyUrl } = fields;
-      const payload = {
-        type: "entry", v: 1, author: identity, id: fields.id, published: fields.published,
-        updated: fields.updated ?? fields.published, kind: fields.kind,
-        ...omitUndefined({ title, summary, body, bodyHash, bodyUrl }),
-        tags: [...(fields.tags ?? [])], attachments: (fields.attachments ?? []).map((a) => ({ ...omitUndefined(a) })),
-      } as EntryContent;
-      return seal(payload, findEntryProblem);
+      return seal(buildEntryPayload(identity, fields), findEntryProblem);
     },
     signTombstone({ id, updated }) {
       return seal<Tombstone>({ type: "entry", v: 1, author: identity, id, updated, deleted: true }, findEntryProblem);
@@ -125,6 +118,20 @@ export function createSigner(keys: SignerKeys): Signer {
       return certifyKey(rootKey, fields);
     },
   };
+}
+
+/**
+ * The payload object `signEntry` signs, without signing it: a build hashes every entry for its checkpoint
+ * but signs only the ones it publishes.
+ */
+export function buildEntryPayload(identity: string, fields: EntryFields): EntryContent {
+  const { title, summary, body, bodyHash, bodyUrl } = fields;
+  return {
+    type: "entry", v: 1, author: identity, id: fields.id, published: fields.published,
+    updated: fields.updated ?? fields.published, kind: fields.kind,
+    ...omitUndefined({ title, summary, body, bodyHash, bodyUrl }),
+    tags: [...(fields.tags ?? [])], attachments: (fields.attachments ?? []).map((a) => ({ ...omitUndefined(a) })),
+  } as EntryContent;
 }
 
 function omitUndefined<T extends object>(object: T): Partial<T> {
