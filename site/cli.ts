@@ -3,6 +3,7 @@ import { registerKeyCommands } from "./cli-keys.ts";
 import { CapsuleError } from "./errors.ts";
 import { addFollow, removeFollow } from "./follow-list.ts";
 import { askMissing, initCapsule, type InitAnswers } from "./init.ts";
+import { deletePost, moveCapsule } from "./lifecycle.ts";
 import { createPost } from "./new-post.ts";
 
 const CONTENT = "content";
@@ -58,6 +59,22 @@ export function createProgram() {
       const { removed, firstPost } = initCapsule(CONTENT, answers);
       console.log(`Your capsule is ready: ${removed} sample posts removed, profile in content/profile.yaml, first post ${firstPost}.`);
       console.log("Next: `npm start` to see it, then git push to publish.");
+    });
+
+  prog.command("delete <file>")
+    .describe("Delete a post: the next build publishes a signed tombstone, and followers drop their copies.")
+    .action((file: string) => {
+      const line = deletePost(file);
+      console.log(`Marked ${file} deleted (${line}). Build and deploy to publish the tombstone.`);
+    });
+
+  prog.command("move <url>")
+    .describe("Move the capsule to a new address, keeping its identity, followers and history.")
+    .action((url: string) => {
+      const move = moveCapsule(process.cwd(), CONTENT, url);
+      console.log(`The capsule moves from ${move.from} to ${move.to} (location ${move.seq}).`);
+      console.log("Build, then deploy the same build to BOTH addresses: the old one tells followers where you went.");
+      console.log("Commit content/profile.yaml and .capsule/location.json.");
     });
 
   prog.command("follow <url>")
