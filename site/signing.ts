@@ -86,7 +86,7 @@ function sameItems(a: readonly CheckpointItem[], b: readonly CheckpointItem[]): 
 function unsignedBuild(reason: string): SignedBuild {
   return {
     signed: false,
-    notice: `The feed is unsigned: ${reason} Run \`capsule keygen\` to give this capsule an identity.`,
+    notice: `The feed is unsigned: ${reason.replace(/\.$/, "")}.${/keygen/.test(reason) ? "" : " Run `capsule keygen` to give this capsule an identity."}`,
     channelXml: "<capsule:unsigned>This capsule has no signing key yet: its entries carry no signatures.</capsule:unsigned>",
     itemXml: () => "", jsonTop: () => undefined, jsonItem: () => undefined,
     identityDocument: undefined, tombstones: [], saveState: () => {},
