@@ -4,5 +4,12 @@
 import { register } from "tsx/esm/api";
 
 register();
-const { main } = await import("../site/cli.ts");
-process.exitCode = await main(process.argv);
+// The site CLI never imports the crawler, so crawler commands are dispatched here, and loaded only when used.
+const CRAWLER_COMMANDS = new Set(["verify"]);
+if (CRAWLER_COMMANDS.has(process.argv[2])) {
+  const { runCrawlerCommand } = await import("../crawler/cli.ts");
+  process.exitCode = (await runCrawlerCommand(process.argv)) ?? 1;
+} else {
+  const { main } = await import("../site/cli.ts");
+  process.exitCode = await main(process.argv);
+}
