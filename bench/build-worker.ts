@@ -28,9 +28,12 @@ const options = {
 
 if (!editsArg) {
   const started = performance.now();
-  const elev = new Eleventy(undefined, `_site-${mode}`, options as never);
+  const cpuStarted = process.cpuUsage();
+  // Signed and unsigned builds each overwrite their own previous output, as a creator's rebuild does.
+  const elev = new Eleventy(undefined, `_site-${mode}${process.env.CAPSULE_SIGNING_KEY ? "-signed" : ""}`, options as never);
   await elev.write();
-  process.stdout.write(`\nRESULT ${JSON.stringify({ ms: performance.now() - started })}\n`);
+  const cpu = process.cpuUsage(cpuStarted);
+  process.stdout.write(`\nRESULT ${JSON.stringify({ ms: performance.now() - started, cpu: (cpu.user + cpu.system) / 1000 })}\n`);
 } else {
   // Dev-server style: watch with incremental builds, edit one post, time until the rebuild is written.
   const elev = new Eleventy(undefined, `_site-${mode}`, { ...options, runMode: "watch" } as never);

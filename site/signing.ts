@@ -99,6 +99,7 @@ function unsignedBuild(reason: string): SignedBuild {
  * location records are signed. Without a key the build goes on, unsigned, and says so.
  */
 export function prepareSignedBuild(options: { posts: PostItem[]; feedIds: string[]; site: SiteView; cwd: string; contentDir: string }): SignedBuild {
+  const started = performance.now();
   const lookup = findSigningKey({ cwd: options.cwd });
   if (lookup.status === "missing") return unsignedBuild(lookup.reason);
   const signer: Signer = createSigner({ signingKey: lookup.signingKey, identity: lookup.identity.root });
@@ -148,7 +149,7 @@ export function prepareSignedBuild(options: { posts: PostItem[]; feedIds: string
   const version = fresh ? fresh.value.seq : (previous?.value.seq ?? 1);
   return {
     signed: true,
-    notice: `Signed ${signedEntries.size + tombstones.length} feed entries and checkpoint ${version} (${items.length} entries) as ${signer.identity}, key from ${lookup.location}.`,
+    notice: `Signed ${signedEntries.size + tombstones.length} feed entries and checkpoint ${version} (${items.length} entries) as ${signer.identity} in ${Math.round(performance.now() - started)} ms, key from ${lookup.location}.`,
     channelXml: [
       renderIdentityXml(identityUrl, signer.identity),
       ...lookup.identity.certificates.map((c) => renderEnvelopeXml("certificate", c)),

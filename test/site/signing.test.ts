@@ -9,6 +9,7 @@ import {
   compareCheckpoints, createKeyring, readEnvelope, readIdentityDocument, verifyCheckpoint, verifyIdentityRecord,
   verifyLocationRecord, Verifier, type CheckpointState, type Envelope, type Keyring,
 } from "../../site/format/index.ts";
+import { XmlParser, type XNode } from "xslt-processor";
 import { generateKeys } from "../../site/keys.ts";
 import { setup } from "../helpers/setup.ts";
 import { makeCapsule, post, removeCapsule, runCli } from "../helpers/temp-capsule.ts";
@@ -114,6 +115,30 @@ Signed("rebuilding unchanged content republishes the same checkpoint; an edit ch
 Signed("the signed feed still reads cleanly in Debian's feedparser", ({ dir }) => {
   const py = spawnSync("/usr/bin/python3", ["-c", "import sys,feedparser; d=feedparser.parse(sys.argv[1]); print(int(bool(d.bozo)), len(d.entries))", join(dir, "_site/feed.xml")], { encoding: "utf8" });
   assert.is(py.stdout.trim(), "0 3");
+});
+
+Signed("the built feed re-serialised by Python's minidom (pretty-printed) still verifies entry by entry", ({ dir, keyring }) => {
+  const py = spawnSync("/usr/bin/python3", ["-c", "import sys,xml.dom.minidom as m; print(m.parse(sys.argv[1]).toprettyxml(indent='  '))", join(dir, "_site/feed.xml")], { encoding: "utf8" });
+  assert.is(py.status, 0, py.stderr);
+  const reserialised = py.stdout;
+  assert.is.not(reserialised, readFileSync(join(dir, "_site/feed.xml"), "utf8"));
+  const doc = new XmlParser().xmlParse(reserialised);
+  const read = (name: string) => (doc.getElementsByTagName(`capsule:${name}`) as XNode[]).map((node) => {
+    const attributes: Record<string, string> = {};
+    let text = "";
+    for (const child of node.childNodes) {
+      if (child.nodeType === 2) attributes[child.nodeName] = String(child.nodeValue);
+      if (child.nodeType === 3 || child.nodeType === 4) text += String(child.nodeValue);
+    }
+    const result = readEnvelope({ text, attributes });
+    assert.is(result.status, "read");
+    return (result as { envelope: Envelope }).envelope;
+  });
+  const entries = read("entry");
+  assert.is(entries.length, 3);
+  const verifier = new Verifier(keyring);
+  for (const envelope of entries) assert.is(verifier.verifyEntry(envelope).status, "valid");
+  assert.is(verifier.verifyCheckpoint(read("checkpoint")[0]).status, "valid");
 });
 
 Signed("a capsule without keys builds, says the feed is unsigned, and marks it", () => {
