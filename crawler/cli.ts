@@ -1,16 +1,20 @@
 /**
  * The crawler's commands, reached from bin/capsule.js before the site CLI (the site never imports the
  * crawler). For now one: `capsule verify URL_OR_FILE`. The fetch here is a plain one-shot `fetch` with a
- * timeout, a size cap and a redirect limit; the daemon's hardened fetcher is crawler/fetch.ts's job.
+ * timeout, a size cap and a redirect limit; the daemon's hardened fetcher is crawler/fetch.ts's job. The
+ * `_capsule.<host>` TXT lookup (docs/format.md §10.4) runs beside the fetch, bounded to 2 s.
  */
+import { Resolver } from "node:dns/promises";
 import { readFile } from "node:fs/promises";
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CapsuleError } from "../site/errors.ts";
+import { resolveCapsuleTxt, type ResolveTxt } from "../site/format/index.ts";
 import { CrawlerError, NotAFeedError, redactUrl } from "./errors.ts";
 import { parseFeed } from "./parse/index.ts";
 import { formatVerifyReport } from "./verify-report.ts";
-import { listIdentityFeeds, verifyCapsule, type FeedInput, type IdentityInput, type VerifyReport } from "./verify.ts";
+import { listIdentityFeeds, verifyCapsule, type DnsInput, type FeedInput, type IdentityInput, type VerifyReport } from "./verify.ts";
 
 export const USER_AGENT = "Capsule/0.1 (+verify)";
 
@@ -22,6 +26,8 @@ export const FETCH_LIMITS = {
   maxBytes: 10 * 1024 * 1024,
   /** @default 5 */
   maxRedirects: 5,
+  /** Milliseconds for the `_capsule.<host>` TXT lookup; a slow resolver must not hold up the report. @default 2_000 */
+  dnsTimeoutMs: 2_000,
 };
 
 const HELP = `
@@ -34,6 +40,7 @@ const HELP = `
 
   Options
     --json        Print the report as JSON
+    --no-dns      Do not look up the _capsule.<host> TXT record
     -h, --help    Displays this message
 
   Examples
@@ -51,11 +58,11 @@ export async function runCrawlerCommand(argv: readonly string[]): Promise<number
       process.stdout.write(`${HELP}\n`);
       return 0;
     }
-    const unknown = args.find((arg) => arg.startsWith("-") && arg !== "--json");
+    const unknown = args.find((arg) => arg.startsWith("-") && arg !== "--json" && arg !== "--no-dns");
     const targets = args.filter((arg) => !arg.startsWith("-"));
     if (unknown !== undefined) throw usage(`unknown option ${unknown}`);
     if (targets.length !== 1) throw usage(targets.length === 0 ? "verify needs a URL or a file" : "verify takes one URL or file");
-    const report = await verifyTarget(targets[0]!);
+    const report = await verifyTarget(targets[0]!, { dns: !args.includes("--no-dns") });
     process.stdout.write(args.includes("--json") ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(report));
     return report.problems.length > 0 ? 1 : 0;
   } catch (error) {
@@ -67,9 +74,20 @@ export async function runCrawlerCommand(argv: readonly string[]): Promise<number
   }
 }
 
+export interface VerifyTargetOptions {
+  /** What "expired" is measured against. @default new Date() */
+  readonly now?: Date;
+  /** Look up `_capsule.<host>` for an http(s) target whose host is a name. @default true */
+  readonly dns?: boolean;
+}
+
 /** Reads a feed or identity document from an http(s) URL or a file and verifies it; throws CapsuleError when nothing can be read. */
-export async function verifyTarget(target: string, now?: Date): Promise<VerifyReport> {
-  if (/^https?:\/\//i.test(target)) return verifyCapsule({ ...(await readUrl(target)), now });
+export async function verifyTarget(target: string, options: VerifyTargetOptions = {}): Promise<VerifyReport> {
+  const { now, dns = true } = options;
+  if (/^https?:\/\//i.test(target)) {
+    const [read, lookup] = await Promise.all([readUrl(target), lookUpDns(target, dns)]);
+    return verifyCapsule({ ...read, dns: lookup, now });
+  }
   if (/^[a-z][a-z0-9+.-]+:\/\//i.test(target)) throw usage(`${redactUrl(target)} is neither an http(s) URL nor a file`);
   return verifyCapsule({ ...(await readLocalFile(target)), now });
 }
@@ -120,13 +138,31 @@ async function readUrl(target: string): Promise<{ feed?: FeedInput; identity?: I
 }
 
 function readFeed(bytes: Uint8Array, url: string, contentType: string | undefined): FeedInput {
-  const feed = parseFeed(bytes, { url, contentType });
-  if (feed.format !== "json") return { feed, url };
-  try {
-    return { feed, url, json: JSON.parse(new TextDecoder().decode(bytes).replace(/^\uFEFF/, "")) as unknown };
-  } catch {
-    return { feed, url }; // read leniently by the parser; §10.2 carriage needs well-formed JSON
-  }
+  return { feed: parseFeed(bytes, { url, contentType }), url };
+}
+
+// docs/format.md §10.4: the handle is the host the person typed. An IP address or localhost is no handle.
+async function lookUpDns(target: string, enabled: boolean): Promise<DnsInput> {
+  if (!URL.canParse(target)) return { skipped: "not a valid URL" };
+  const host = new URL(target).hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
+  if (isIP(host) !== 0) return { skipped: `${host} is an IP address` };
+  if (host === "localhost" || host.endsWith(".localhost")) return { skipped: `${host} is a local name` };
+  if (!enabled) return { domain: host, skipped: "--no-dns" };
+  return { domain: host, txt: await resolveCapsuleTxt(host, resolveTxtWithin(FETCH_LIMITS.dnsTimeoutMs)) };
+}
+
+/** node:dns/promises `resolveTxt` on its own resolver, given up (ETIMEOUT) after `ms`. */
+function resolveTxtWithin(ms: number): ResolveTxt {
+  return (name) => {
+    const resolver = new Resolver({ timeout: ms, tries: 1 });
+    return new Promise((settle, fail) => {
+      const timer = setTimeout(() => {
+        fail(Object.assign(new Error(`timed out after ${ms / 1000} s`), { code: "ETIMEOUT" }));
+        resolver.cancel();
+      }, ms);
+      resolver.resolveTxt(name).then(settle, fail).finally(() => clearTimeout(timer));
+    });
+  };
 }
 
 /** An identity document is a bare envelope: payload, signature and key, and no feed fields. */

@@ -1,5 +1,5 @@
 /** Writes a `VerifyReport` (crawler/verify.ts) as text for a person: one labelled block per question. */
-import type { CheckpointSummary, Failure, IdentityRecordSummary, LocationSummary, VerifyReport } from "./verify.ts";
+import type { CheckpointSummary, DnsSummary, Failure, IdentityRecordSummary, LocationSummary, VerifyReport } from "./verify.ts";
 
 const PAD = 12;
 
@@ -28,7 +28,9 @@ export function formatVerifyReport(report: VerifyReport): string {
   if (report.identityRecord) add("Record", ...formatRecord(report.identityRecord));
   else if (report.feed?.signed) add("Record", "not checked: verify the capsule's URL to fetch its /.well-known/capsule.json");
   if (report.location) add("Location", ...formatLocation(report.location));
-  for (const warning of report.warnings.filter((w) => !w.startsWith("unsigned feed"))) add("Note", warning);
+  if (report.dns) add("DNS", formatDns(report.dns));
+  // Notes that a block above already says are not repeated.
+  for (const warning of report.warnings.filter((w) => !w.startsWith("unsigned feed") && !w.startsWith("DNS "))) add("Note", warning);
 
   const count = report.problems.length;
   if (count === 0) add("Result", report.feed && !report.feed.signed ? "unsigned feed (nothing invalid, nothing verified)" : "OK: everything signed verifies");
@@ -80,4 +82,17 @@ function formatLocation(location: LocationSummary): [string, ...string[]] {
   if (location.verdict === "unknown") lines.push(`current feed: ${here}`);
   for (const bad of location.rejected) lines.push(`INVALID location record: ${bad.reason}: ${bad.message}`);
   return lines;
+}
+
+function formatDns(dns: DnsSummary): string {
+  if (dns.verdict === "skipped") return `${dns.name ? `${dns.name}: ` : ""}skipped: ${dns.reason}`;
+  const name = dns.name ?? "_capsule TXT";
+  switch (dns.verdict) {
+    case "matches": return `${name}: matches`;
+    case "mismatch": return `${name}: DIFFERENT IDENTITY: ${dns.id}`;
+    case "unchecked": return `${name}: names ${dns.id} (nothing to compare it with)`;
+    case "none": return `${name}: none (the domain is not cross-checked)`;
+    case "unavailable": return `${name}: lookup failed, says nothing either way (${dns.reason})`;
+    case "invalid": return `${name}: INVALID: ${dns.reason}`;
+  }
 }

@@ -1,12 +1,12 @@
 /**
  * Verifies what a capsule publishes (docs/format.md §7–10) and says what it found: the identity and where
- * it came from, the key chain, each entry, the checkpoint, the identity record and the current location.
- * Input is already fetched and parsed (a `ParsedFeed`, the identity document's text); nothing here does
- * I/O or prints. `crawler/verify-report.ts` turns the report into text for a person.
+ * it came from, the key chain, each entry, the checkpoint, the identity record, the current location and
+ * the DNS handle record. Input is already fetched and parsed (a `ParsedFeed`, the identity document's text,
+ * the `_capsule` TXT lookup's result); nothing here does I/O or prints. `crawler/verify-report.ts` turns the report into text for a person.
  */
 import {
-  createKeyring, decodeBase64url, isTombstone, pickCurrentLocation, readEnvelope, readIdentityDocument, readJsonEnvelope,
-  verifyIdentityRecord, Verifier, type Envelope, type IdentityPayload, type InvalidReason, type Keyring, type ReadEnvelope,
+  createKeyring, decodeBase64url, isTombstone, pickCurrentLocation, readEnvelope, readIdentityDocument, verifyIdentityRecord, Verifier,
+  type CapsuleTxt, type Envelope, type IdentityPayload, type InvalidReason, type Keyring, type ReadEnvelope,
 } from "../site/format/index.ts";
 import type { CapsuleEnvelope, ParsedEntry, ParsedFeed } from "./parse/index.ts";
 
@@ -14,11 +14,6 @@ import type { CapsuleEnvelope, ParsedEntry, ParsedFeed } from "./parse/index.ts"
 export interface FeedInput {
   readonly feed: ParsedFeed;
   readonly url: string;
-  /**
-   * The JSON Feed document as `JSON.parse` returned it. The parser reads an older `_capsule` shape, so
-   * docs/format.md §10.2 (`_capsule.certificates`, `item._capsule.entry`) is read from here.
-   */
-  readonly json?: unknown;
 }
 
 /** The identity document (/.well-known/capsule.json): its text, or why it could not be read. */
@@ -26,9 +21,18 @@ export type IdentityInput =
   | { readonly url: string; readonly text: string; /** The host that served it; absent for a file (domain not checked). */ readonly host?: string }
   | { readonly url: string; readonly error: string };
 
+/**
+ * The `_capsule.<domain>` TXT lookup (docs/format.md §10.4) as the caller did it (`resolveCapsuleTxt`, or
+ * `parseCapsuleTxt` of records in hand), or why it was not done (an IP address, `--no-dns`).
+ */
+export type DnsInput =
+  | { readonly domain: string; readonly txt: CapsuleTxt }
+  | { readonly domain?: string; readonly skipped: string };
+
 export interface VerifyInput {
   readonly feed?: FeedInput;
   readonly identity?: IdentityInput;
+  readonly dns?: DnsInput;
   /** What "expired" is measured against. @default new Date() */
   readonly now?: Date;
 }
@@ -87,6 +91,21 @@ export interface LocationSummary {
   readonly rejected: readonly Failure[];
 }
 
+export interface DnsSummary {
+  /** `_capsule.<domain>`, or undefined when skipped before a domain was known. */
+  readonly name: string | undefined;
+  /**
+   * "matches"/"mismatch": the record names the root the feed names, or another; "unchecked": it names an id
+   * but there is no root to compare; "none": no capsule TXT record; "unavailable": the lookup failed;
+   * "invalid": a malformed or ambiguous record; "skipped": not looked up (`reason` says why).
+   */
+  readonly verdict: "matches" | "mismatch" | "unchecked" | "none" | "unavailable" | "invalid" | "skipped";
+  /** The identity the record names, when it names one. */
+  readonly id?: string;
+  /** Why it was skipped, why the lookup failed, or why the record is invalid. */
+  readonly reason?: string;
+}
+
 export interface VerifyReport {
   readonly feed: { readonly url: string; readonly format: string; readonly title: string | null; readonly signed: boolean } | null;
   readonly identity: { readonly root: string; readonly sources: readonly string[] } | null;
@@ -100,6 +119,8 @@ export interface VerifyReport {
   readonly checkpoint: CheckpointSummary | Failure | null;
   readonly identityRecord: IdentityRecordSummary | null;
   readonly location: LocationSummary | null;
+  /** The DNS handle record; null when no lookup result was given (a file). */
+  readonly dns: DnsSummary | null;
   /** Anything invalid: the command exits 1 when this is not empty. */
   readonly problems: readonly string[];
   readonly warnings: readonly string[];
@@ -158,13 +179,14 @@ export function verifyCapsule(input: VerifyInput): VerifyReport {
   const { consistency, ...entries } = carried ? checkEntries(carried, verifier, problems, warnings) : emptyEntries();
   const checkpoint = listing && "seq" in listing ? { ...listing, ...consistency } : listing;
   const location = keyring ? findLocation(input, carried, record?.value?.id === root ? record?.value : undefined, keyring, problems) : null;
+  const dns = input.dns ? checkDns(input.dns, root, problems, warnings) : null;
 
   if (input.feed && !signed) warnings.push("unsigned feed: it carries no capsule elements, so nothing in it can be verified");
   return {
     feed: input.feed ? { url: input.feed.url, format: input.feed.feed.format, title: input.feed.feed.title?.value ?? null, signed } : null,
     identity: root !== undefined ? { root, sources } : null,
     keys: keyring ? listKeys(keyring, input.now ?? new Date()) : [],
-    rejectedCertificates, entries, checkpoint, identityRecord: summary, location, problems, warnings,
+    rejectedCertificates, entries, checkpoint, identityRecord: summary, location, dns, problems, warnings,
   };
 }
 
@@ -176,34 +198,21 @@ export function listIdentityFeeds(text: string): readonly string[] {
   return result.status === "valid" ? result.value.feeds : [];
 }
 
-function readCarried({ feed, json }: FeedInput): Carried {
+// The parser reads RSS/Atom elements and JSON Feed `_capsule` objects (docs/format.md §10.1–10.2) into the same fields.
+function readCarried({ feed }: FeedInput): Carried {
   const extension = feed.capsule;
   const pick = (kind: string) => (extension?.envelopes ?? []).filter((e) => e.kind === kind).map(readParsed);
-  const spec = feed.format === "json" ? readJsonCarriage(json) : undefined;
   return {
     identity: extension?.identity ?? null,
-    certificates: [...pick("certificate"), ...(spec?.certificates ?? [])],
+    certificates: pick("certificate"),
     checkpoints: pick("checkpoint"),
     locations: pick("location"),
-    items: feed.entries.map((entry, index) => {
-      const read = entry.capsule ? readParsed(entry.capsule) : (spec?.entries[index] ?? readEnvelope(null));
-      return { entry, read };
-    }),
+    items: feed.entries.map((entry) => ({ entry, read: entry.capsule ? readParsed(entry.capsule) : readEnvelope(null) })),
   };
 }
 
 function readParsed(envelope: CapsuleEnvelope): ReadEnvelope {
   return readEnvelope({ text: envelope.payload, attributes: { key: envelope.key ?? undefined, signature: envelope.signature ?? undefined } });
-}
-
-// JSON Feed per docs/format.md §10.2; items are matched by position among the object items, as the parser keeps them.
-function readJsonCarriage(json: unknown): { certificates: ReadEnvelope[]; entries: ReadEnvelope[] } | undefined {
-  if (!isRecord(json)) return undefined;
-  const top = isRecord(json["_capsule"]) ? json["_capsule"] : {};
-  const certificates = Array.isArray(top["certificates"]) ? top["certificates"].map(readJsonEnvelope) : [];
-  const items = Array.isArray(json["items"]) ? json["items"].filter(isRecord) : [];
-  const entries = items.map((item) => readJsonEnvelope(isRecord(item["_capsule"]) ? item["_capsule"]["entry"] : undefined));
-  return { certificates, entries };
 }
 
 interface RecordCheck {
@@ -321,6 +330,31 @@ function findLocation(input: VerifyInput, carried: Carried | undefined, record: 
     else verdict = current.mirrors.some((mirror) => href.startsWith(normalise(mirror))) ? "mirror" : "moved";
   }
   return { seq: current.seq, feeds: current.feeds, movedFrom: current.movedFrom, from: current.from, readUrl, verdict, rejected };
+}
+
+// docs/format.md §10.4: a cross-check of the handle, not a root of trust; a failed lookup says nothing either way.
+function checkDns(input: DnsInput, root: string | undefined, problems: string[], warnings: string[]): DnsSummary {
+  const name = input.domain === undefined ? undefined : `_capsule.${input.domain.replace(/\.$/, "")}`;
+  if ("skipped" in input) return { name, verdict: "skipped", reason: input.skipped };
+  const { txt } = input;
+  if (txt.status === "none") {
+    warnings.push(`DNS ${name}: no capsule TXT record, so the domain is not cross-checked against the identity`);
+    return { name, verdict: "none" };
+  }
+  if (txt.status === "unavailable") {
+    warnings.push(`DNS ${name}: the lookup failed (${txt.message}); it says nothing either way`);
+    return { name, verdict: "unavailable", reason: txt.message };
+  }
+  if (txt.status === "invalid") {
+    problems.push(`DNS ${name} is invalid (${txt.reason}): ${txt.message}`);
+    return { name, verdict: "invalid", reason: `${txt.reason}: ${txt.message}` };
+  }
+  if (root === undefined) {
+    warnings.push(`DNS ${name} names ${txt.id}, but there is no identity to compare it with`);
+    return { name, verdict: "unchecked", id: txt.id };
+  }
+  if (txt.id !== root) problems.push(`DNS ${name} names ${txt.id}, but the capsule's identity is ${root}`);
+  return { name, verdict: txt.id === root ? "matches" : "mismatch", id: txt.id };
 }
 
 function listKeys(keyring: Keyring, now: Date): KeyLine[] {

@@ -6,9 +6,10 @@
  *   `<capsule:certificate|checkpoint|location key="did:key:…" signature="B64URL">B64URL-PAYLOAD</…>`,
  *   `<capsule:following href="…/following.opml"/>`, `<capsule:profile><capsule:name>…</capsule:name>…</capsule:profile>`.
  * RSS/Atom item: `<capsule:entry key="did:key:…" signature="B64URL">B64URL-PAYLOAD</capsule:entry>`.
- * JSON Feed: the same under `_capsule` (https://www.jsonfeed.org/version/1.1/#extensions-a-name-extensions-a):
- *   top level `{ identity: {id, href} | "did:key:…", certificate|checkpoint|location: envelope | envelope[],
- *   profile: { name: "…", link: ["…"] }, following: "…" }`; items `{ payload, key, signature }`.
+ * JSON Feed (docs/format.md §10.2, https://www.jsonfeed.org/version/1.1/#extensions): top level
+ *   `_capsule: { identity: {id, href}, certificates: [envelope…], checkpoint: envelope | null, location: envelope | null }`,
+ *   items `_capsule: { entry: envelope }`, where an envelope is `{ payload, signature, key }`; both read into the
+ *   same fields as the RSS elements. `profile` and `following` objects are read too when present, like their RSS twins.
  */
 import type { CapsuleChannelEnvelope, CapsuleEnvelope, CapsuleFeedExtension } from "./model.ts";
 import type { XmlElement } from "./xml.ts";
@@ -62,21 +63,20 @@ function readProfile(profile: XmlElement, into: Record<string, string[]>): void 
   }
 }
 
-/** Reads a JSON Feed top-level `_capsule` object; null when absent or not an object. */
+/** Reads a JSON Feed top-level `_capsule` object (docs/format.md §10.2); null when absent or not an object. */
 export function readCapsuleJsonFeed(value: unknown, base: string): CapsuleFeedExtension | null {
   if (!isRecord(value)) return null;
   const extension: CapsuleFeedExtension = { identity: null, envelopes: [], profile: {}, following: null };
   const identity = value["identity"];
-  if (typeof identity === "string" && identity.trim()) extension.identity = { id: identity.trim(), href: null };
   if (isRecord(identity) && typeof identity["id"] === "string" && identity["id"].trim()) {
     extension.identity = { id: identity["id"].trim(), href: resolveUrl(readString(identity["href"]), base) };
   }
-  for (const kind of ENVELOPE_KINDS) {
-    const raw = value[kind];
-    for (const item of Array.isArray(raw) ? raw : [raw]) {
-      const envelope = readCapsuleJsonEntry(item);
-      if (envelope) extension.envelopes.push({ kind, ...envelope });
-    }
+  // Document order as RSS writes it: certificates, then the checkpoint, then the location record.
+  const certificates = Array.isArray(value["certificates"]) ? value["certificates"] : [];
+  for (const [kind, raw] of [...certificates.map((item) => ["certificate", item] as const), ["checkpoint", value["checkpoint"]] as const,
+    ["location", value["location"]] as const]) {
+    const envelope = readJsonEnvelope(raw);
+    if (envelope) extension.envelopes.push({ kind, ...envelope });
   }
   if (isRecord(value["profile"])) {
     for (const [key, raw] of Object.entries(value["profile"])) {
@@ -88,9 +88,14 @@ export function readCapsuleJsonFeed(value: unknown, base: string): CapsuleFeedEx
   return extension;
 }
 
-/** Reads an item-level `_capsule` envelope `{ payload, key, signature }`; null when absent or malformed. */
+/** Reads an item-level `_capsule` object `{ entry: envelope }`; null when absent or malformed (an unsigned entry). */
 export function readCapsuleJsonEntry(value: unknown): CapsuleEnvelope | null {
+  return isRecord(value) ? readJsonEnvelope(value["entry"]) : null;
+}
+
+function readJsonEnvelope(value: unknown): CapsuleEnvelope | null {
   if (!isRecord(value)) return null;
+  // As in RSS: whitespace a pretty-printer may have put into a long payload is removed; a missing payload drops it.
   const payload = readString(value["payload"])?.replace(/\s+/g, "");
   if (!payload) return null;
   return { payload, key: readString(value["key"])?.trim() || null, signature: readString(value["signature"])?.trim() || null };

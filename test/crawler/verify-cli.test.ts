@@ -74,6 +74,14 @@ cli("an http URL of a home page on 127.0.0.1: feed, identity record and domain, 
   assert.match(result.stdout, `Feed        ${server.url}feed.xml (RSS "Alice")`);
   assert.match(result.stdout, "domain 127.0.0.1 matches the host serving it");
   assert.match(result.stdout, `${server.url}feed.xml is the current feed`);
+  assert.match(result.stdout, "DNS         skipped: 127.0.0.1 is an IP address");
+});
+
+cli("--no-dns is accepted; a file gets no DNS line", async () => {
+  const result = await runCliAsync(dir, ["verify", `${server.url}feed.xml`, "--no-dns", "--json"]);
+  assert.is(result.code, 0, result.stdout + result.stderr);
+  assert.equal(JSON.parse(result.stdout).dns, { verdict: "skipped", reason: "127.0.0.1 is an IP address" });
+  assert.not.match(runCli(dir, ["verify", "signed.xml"]).stdout, "DNS");
 });
 
 cli("nothing to read: one line and a hint, exit 1; --help lists verify", () => {

@@ -9,7 +9,8 @@ import { formatVerifyReport } from "../../crawler/verify-report.ts";
 import { verifyCapsule, type VerifyReport } from "../../crawler/verify.ts";
 import {
   canonicalize, createSigner, decodeBase64url, deriveKeyPair, encodeBase64url, listCheckpointItems, renderEnvelopeXml,
-  renderIdentityDocument, renderIdentityXml, renderJsonFeedExtension, renderJsonItemExtension, renderNamespaceAttribute, type Envelope,
+  parseCapsuleTxt, renderIdentityDocument, renderIdentityXml, renderJsonFeedExtension, renderJsonItemExtension, renderNamespaceAttribute,
+  resolveCapsuleTxt, type Envelope,
 } from "../../site/format/index.ts";
 import { setup } from "../helpers/setup.ts";
 import { startStaticServer, type StaticServer } from "../helpers/static-server.ts";
@@ -118,9 +119,55 @@ offline("JSON Feed carriage (docs/format.md §10.2) verifies the same way", () =
   };
   const url = "https://alice.example/feed.json";
   const feed = parseFeed(JSON.stringify(document), { url });
-  const report = verifyCapsule({ feed: { feed, url, json: document } });
+  const report = verifyCapsule({ feed: { feed, url } });
   assert.equal(report.problems, []);
   assert.equal([report.entries.verified, report.entries.viaCheckpoint], [3, 2]);
+});
+
+// docs/format.md §10.4, with the TXT records given: no test looks anything up in DNS.
+const dnsOf = (records: string[][]) => ({ domain: "alice.example", txt: parseCapsuleTxt(records) });
+
+offline("DNS: a _capsule TXT record naming the feed's identity matches", () => {
+  const report = verifyCapsule({ feed: { feed: parseFeed(renderRss({ items: signedItems }), { url: FEED }), url: FEED },
+    dns: dnsOf([["v=spf1 -all"], ["v=capsule1 ", `id=${rootKey.did}`]]) });
+  assert.equal(report.problems, []);
+  assert.equal(report.dns, { name: "_capsule.alice.example", verdict: "matches", id: rootKey.did });
+  assert.match(formatVerifyReport(report), "DNS         _capsule.alice.example: matches\n");
+});
+
+offline("DNS: a _capsule TXT record naming another identity is a problem", () => {
+  const report = verifyCapsule({ feed: { feed: parseFeed(renderRss({ items: signedItems }), { url: FEED }), url: FEED },
+    dns: dnsOf([[`v=capsule1 id=${strangerKey.did}`]]) });
+  assert.equal([report.dns?.verdict, report.dns?.id], ["mismatch", strangerKey.did]);
+  assert.equal(report.problems, [`DNS _capsule.alice.example names ${strangerKey.did}, but the capsule's identity is ${rootKey.did}`]);
+  const text = formatVerifyReport(report);
+  assert.match(text, `_capsule.alice.example: DIFFERENT IDENTITY: ${strangerKey.did}`);
+  assert.match(text, "INVALID: 1 problem");
+});
+
+offline("DNS: no capsule TXT record, or a failed lookup, is a note and not a problem", async () => {
+  const feed = { feed: parseFeed(renderRss({ items: signedItems }), { url: FEED }), url: FEED };
+  const none = verifyCapsule({ feed, dns: dnsOf([["google-site-verification=abc"]]) });
+  assert.equal(none.problems, []);
+  assert.is(none.dns?.verdict, "none");
+  assert.match(none.warnings.join("\n"), "DNS _capsule.alice.example: no capsule TXT record");
+  assert.match(formatVerifyReport(none), "DNS         _capsule.alice.example: none (the domain is not cross-checked)");
+  const failing = async () => { throw Object.assign(new Error("queryTxt ESERVFAIL"), { code: "ESERVFAIL" }); };
+  const unavailable = verifyCapsule({ feed, dns: { domain: "alice.example", txt: await resolveCapsuleTxt("alice.example", failing) } });
+  assert.equal(unavailable.problems, []);
+  assert.is(unavailable.dns?.verdict, "unavailable");
+  assert.match(formatVerifyReport(unavailable), "lookup failed, says nothing either way (looking up _capsule.alice.example failed: ESERVFAIL)");
+});
+
+offline("DNS: ambiguous records are invalid; a skipped lookup says why", () => {
+  const feed = { feed: parseFeed(renderRss({ items: signedItems }), { url: FEED }), url: FEED };
+  const ambiguous = verifyCapsule({ feed, dns: dnsOf([[`v=capsule1 id=${rootKey.did}`], [`v=capsule1 id=${strangerKey.did}`]]) });
+  assert.is(ambiguous.dns?.verdict, "invalid");
+  assert.match(ambiguous.problems.join("\n"), "(ambiguous-dns)");
+  const skipped = verifyCapsule({ feed, dns: { skipped: "127.0.0.1 is an IP address" } });
+  assert.equal(skipped.problems, []);
+  assert.match(formatVerifyReport(skipped), "DNS         skipped: 127.0.0.1 is an IP address");
+  assert.is(verifyCapsule({ feed }).dns, null, "no DNS input (a file): nothing reported");
 });
 
 offline("a moved capsule: the location record with the higher seq names another feed", () => {
@@ -201,6 +248,7 @@ online("a home page: finds the feed it advertises, fetches the identity record, 
   assert.equal([report.identityRecord?.domain, report.identityRecord?.servedBy, report.identityRecord?.domainMatches], ["127.0.0.1", "127.0.0.1", true]);
   assert.is(report.location?.verdict, "current");
   assert.ok(server.requests.includes("GET /.well-known/capsule.json"));
+  assert.equal(report.dns, { name: undefined, verdict: "skipped", reason: "127.0.0.1 is an IP address" }, "no DNS lookup for an IP address");
 });
 
 online("a record naming another domain than the host serving it is a domain mismatch", async () => {

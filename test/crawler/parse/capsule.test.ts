@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readCapsuleChannel, readCapsuleEntry, readCapsuleJsonEntry, readCapsuleJsonFeed } from "../../../crawler/parse/capsule.ts";
-import { readXml } from "../../../crawler/parse/xml.ts";
 import { findChild, findChildren } from "../../../crawler/parse/xml-tree.ts";
+import { readXml } from "../../../crawler/parse/xml.ts";
+import { renderJsonFeedExtension, renderJsonItemExtension } from "../../../site/format/carriage.ts";
 
 const URL = "https://fixture.example/capsule-signed-rss.xml";
 const root = readXml(readFileSync(new globalThis.URL("../../fixtures/feeds/capsule-signed-rss.xml", import.meta.url), "utf8"), { lenient: false, url: URL }).root;
@@ -40,20 +41,39 @@ test("a feed without capsule elements has no extension; an envelope without payl
   assert.is(readCapsuleEntry(empty), null);
 });
 
-test("JSON Feed _capsule objects, in their accepted shapes", () => {
+test("JSON Feed _capsule as the format library renders it (docs/format.md §10.2): the same fields as RSS", () => {
+  const envelope = (n: number) => ({ payload: `cGF5bG9hZC0${n}`, signature: `c2lnLT${n}`, key: KEY });
+  const top = renderJsonFeedExtension({
+    identity: { id: KEY, href: "https://fixture.example/.well-known/capsule.json" },
+    certificates: [envelope(1), envelope(2)], checkpoint: envelope(3), location: envelope(4),
+  });
+  const capsule = readCapsuleJsonFeed(JSON.parse(JSON.stringify(top)), URL);
+  assert.equal(capsule, {
+    identity: { id: KEY, href: "https://fixture.example/.well-known/capsule.json" },
+    envelopes: [
+      { kind: "certificate", ...envelope(1) }, { kind: "certificate", ...envelope(2) },
+      { kind: "checkpoint", ...envelope(3) }, { kind: "location", ...envelope(4) },
+    ],
+    profile: {}, following: null,
+  });
+  const item = JSON.parse(JSON.stringify(renderJsonItemExtension(envelope(5)))) as unknown;
+  assert.equal(readCapsuleJsonEntry(item), envelope(5));
+  const none = readCapsuleJsonFeed(renderJsonFeedExtension({ identity: { id: KEY, href: "/c.json" }, certificates: [], checkpoint: null, location: null }), URL);
+  assert.equal(none?.envelopes, []);
+  assert.is(none?.identity?.href, "https://fixture.example/c.json");
+});
+
+test("JSON Feed _capsule: other shapes are not read", () => {
+  assert.is(readCapsuleJsonFeed("nope", URL), null);
   const capsule = readCapsuleJsonFeed({
-    identity: "did:key:zA", certificate: [{ payload: "a", key: "k", signature: "s" }, { nope: 1 }],
-    location: { payload: " b\n", key: "k" }, profile: { Name: "N", link: ["/x", 3] }, following: "/f.opml",
+    identity: "did:key:zA", certificate: [{ payload: "a", key: "k", signature: "s" }], certificates: { payload: "a" },
+    checkpoint: [{ payload: "c", key: "k", signature: "s" }], location: { payload: " b\n", key: "k" },
   }, URL);
   assert.equal(capsule, {
-    identity: { id: "did:key:zA", href: null },
-    envelopes: [{ kind: "certificate", payload: "a", key: "k", signature: "s" }, { kind: "location", payload: "b", key: "k", signature: null }],
-    profile: { name: ["N"], link: ["/x"] },
-    following: "https://fixture.example/f.opml",
-  });
-  assert.is(readCapsuleJsonFeed("nope", URL), null);
-  assert.equal(readCapsuleJsonEntry({ payload: "p", key: "k", signature: "s" }), { payload: "p", key: "k", signature: "s" });
-  assert.is(readCapsuleJsonEntry({ key: "k" }), null);
+    identity: null, envelopes: [{ kind: "location", payload: "b", key: "k", signature: null }], profile: {}, following: null,
+  }, "a string identity, `certificate`, a non-array `certificates` and an array checkpoint are ignored; whitespace is removed");
+  assert.is(readCapsuleJsonEntry({ payload: "p", key: "k", signature: "s" }), null, "a bare envelope is not `{ entry: envelope }`");
+  assert.is(readCapsuleJsonEntry({ entry: { key: "k" } }), null);
 });
 
 test.run();
