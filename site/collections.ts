@@ -1,5 +1,5 @@
 import { ContentError } from "./yaml-file.ts";
-import { isPostPath, slugFromPath } from "./posts.ts";
+import { isPostPath, postSlugOf } from "./posts.ts";
 import { slugifyTag } from "./slug.ts";
 import type { PostItem } from "./views.ts";
 
@@ -18,7 +18,7 @@ function byNewest(a: PostItem, b: PostItem): number {
 export function buildTimeline(items: PostItem[]): PostItem[] {
   const bySlug = new Map<string, PostItem>();
   for (const item of items) {
-    const slug = (item.data as { slug?: string }).slug ?? slugFromPath(item.inputPath);
+    const slug = postSlugOf(item.data, item.inputPath);
     const other = bySlug.get(slug);
     if (other) {
       throw new ContentError(

@@ -14,7 +14,7 @@ import { readFollowList } from "./follow-list.ts";
 import { renderHeadersFile } from "./headers.ts";
 import { createMarkdown, type MarkdownEnv } from "./markdown.ts";
 import { MEDIA_EXTENSIONS } from "./media.ts";
-import { isPostPath, parsePostDate, parsePostFrontMatter, slugFromPath } from "./posts.ts";
+import { isPostPath, parsePostDate, parsePostFrontMatter, postSlugOf } from "./posts.ts";
 import { loadProfile } from "./profile.ts";
 import { renderEnvelopeXml } from "./format/index.ts";
 import { findSigningKey } from "./keys.ts";
@@ -51,7 +51,8 @@ export default function capsulePlugin(eleventyConfig: EleventyConfig, options: C
   const isServe = () => process.env.ELEVENTY_RUN_MODE === "serve" || process.env.ELEVENTY_RUN_MODE === "watch";
 
   // Whether this capsule signs is decided once, when the build starts (a bad key stops it here).
-  const hasKey = findSigningKey({ cwd: process.cwd() }).status === "found";
+  const keyLookup = findSigningKey({ cwd: process.cwd() });
+  const hasKey = keyLookup.status === "found";
   eleventyConfig.addGlobalData("capsuleSite", () => {
     const site = createSiteView(loadProfile(contentDir));
     return hasKey ? { ...site, identityUrl: new URL(".well-known/capsule.json", site.url).href } : site;
@@ -61,7 +62,7 @@ export default function capsulePlugin(eleventyConfig: EleventyConfig, options: C
   eleventyConfig.addGlobalData("layout", "capsule-post.11ty.js");
   eleventyConfig.addGlobalData("permalink", () => (data: PageData & { slug?: string }) => {
     if (!isPostPath(data.page.inputPath)) return undefined;
-    return `/posts/${postSlug(data)}/`;
+    return `/posts/${postSlugOf(data, data.page.inputPath)}/`;
   });
 
   // Posts: front matter checked field by field; drafts only on the dev server.
@@ -151,7 +152,7 @@ export default function capsulePlugin(eleventyConfig: EleventyConfig, options: C
     let signed = signedBuilds.get(data.collections.all);
     if (!signed) {
       const posts = data.collections.all.filter((item) => isPostPath(item.inputPath) && !item.data.draft);
-      signed = prepareSignedBuild({ posts, feedIds: feedEntries(data).map((e) => e.id), site: data.capsuleSite, cwd: process.cwd(), contentDir });
+      signed = prepareSignedBuild({ posts, feedIds: feedEntries(data).map((e) => e.id), site: data.capsuleSite, cwd: process.cwd(), contentDir, lookup: keyLookup });
       signedBuilds.set(data.collections.all, signed);
       lastSigned = signed;
     }
@@ -196,10 +197,6 @@ function indexOf(timeline: PostItem[], inputPath: string): number {
     positions.set(timeline, map);
   }
   return map.get(inputPath) ?? -1;
-}
-
-function postSlug(data: { slug?: string; page: { inputPath: string } }): string {
-  return data.slug ?? slugFromPath(data.page.inputPath);
 }
 
 function markdownEnv(data: PageData): MarkdownEnv {

@@ -175,9 +175,14 @@ export function parsePostFrontMatter(text: string, inputPath: string): PostFront
   return fields as PostFrontMatter;
 }
 
+/** The last part of a post's address: its `slug`, else its file name without the date. */
+export function postSlugOf(data: { slug?: string | undefined }, inputPath: string): string {
+  return data.slug ?? slugFromPath(inputPath);
+}
+
 /** The host-independent id a post is signed under: its `id`, else its slug. */
 export function entryIdOf(data: PostFrontMatter, inputPath: string): string {
-  return data.id ?? data.slug ?? slugFromPath(inputPath);
+  return data.id ?? postSlugOf(data, inputPath);
 }
 
 /** The post's kind: an explicit `kind`, else article when it has a title. */

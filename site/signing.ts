@@ -7,7 +7,7 @@ import {
   type Attachment, type CheckpointItem, type CheckpointPayload, type CheckpointState, type EntryFields, type Envelope,
   type Sealed, type Signer,
 } from "./format/index.ts";
-import { findSigningKey } from "./keys.ts";
+import type { SigningKeyLookup } from "./keys.ts";
 import { mediaTypeOf } from "./media.ts";
 import { entryIdOf as idOf, kindOf, parsePostDate } from "./posts.ts";
 
@@ -98,9 +98,17 @@ function unsignedBuild(reason: string): SignedBuild {
  * posts the feed carries are signed one by one, deleted posts become tombstones, and the identity and
  * location records are signed. Without a key the build goes on, unsigned, and says so.
  */
-export function prepareSignedBuild(options: { posts: PostItem[]; feedIds: string[]; site: SiteView; cwd: string; contentDir: string }): SignedBuild {
+export function prepareSignedBuild(options: {
+  posts: PostItem[];
+  feedIds: string[];
+  site: SiteView;
+  cwd: string;
+  contentDir: string;
+  /** The key lookup made when the build started (it reads and verifies the key files). */
+  lookup: SigningKeyLookup;
+}): SignedBuild {
   const started = performance.now();
-  const lookup = findSigningKey({ cwd: options.cwd });
+  const { lookup } = options;
   if (lookup.status === "missing") return unsignedBuild(lookup.reason);
   const signer: Signer = createSigner({ signingKey: lookup.signingKey, identity: lookup.identity.root });
   const { site, cwd } = options;

@@ -18,12 +18,12 @@ export class ContentError extends CapsuleError {
 }
 
 /** Parses YAML text; a syntax error becomes a ContentError naming the file and line. */
-export function parseYaml(text: string, path: string, lineOffset = 0): YamlFile {
+export function parseYaml(text: string, path: string): YamlFile {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
-    const line = lines.linePos(first.pos[0]).line + lineOffset;
+    const line = lines.linePos(first.pos[0]).line;
     const reason = first.message.split("\n")[0]!.replace(/ at line \d+, column \d+.*$/, "");
     throw new ContentError(`${path}:${line}: the YAML cannot be read: ${reason}.`, {
       hint: "Check the indentation and quote values that contain a colon (:) or start with @, * or &.",
@@ -39,9 +39,9 @@ export function readYamlFile(path: string): YamlFile {
 }
 
 /** `file:line` for a field path inside a YAML file (just the file when the field is absent). */
-export function locate(file: YamlFile, path: (string | number)[], lineOffset = 0): string {
+export function locate(file: YamlFile, path: (string | number)[]): string {
   const node = file.doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
   const pair = node?.range ? node : (file.doc.getIn(path.slice(0, -1), true) as typeof node);
   if (!pair?.range) return file.path;
-  return `${file.path}:${file.lines.linePos(pair.range[0]).line + lineOffset}`;
+  return `${file.path}:${file.lines.linePos(pair.range[0]).line}`;
 }

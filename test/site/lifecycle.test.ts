@@ -3,14 +3,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createKeyring, readEnvelope, verifyLocationRecord, verifyIdentityRecord, readIdentityDocument, type Envelope, type Keyring } from "../../site/format/index.ts";
+import { createKeyring, verifyLocationRecord, verifyIdentityRecord, readIdentityDocument, type Envelope, type Keyring } from "../../site/format/index.ts";
 import { generateKeys } from "../../site/keys.ts";
+import { readFeedEnvelopes } from "../helpers/feed-envelopes.ts";
 import { makeCapsule, post, removeCapsule, runCli } from "../helpers/temp-capsule.ts";
 
 function locationOf(feed: string, keyring: Keyring) {
-  const m = /<capsule:location key="([^"]+)" signature="([^"]+)">([^<]+)<\/capsule:location>/.exec(feed)!;
-  const read = readEnvelope({ text: m[3]!, attributes: { key: m[1]!, signature: m[2]! } }) as { envelope: Envelope };
-  const result = verifyLocationRecord(read.envelope, keyring);
+  const result = verifyLocationRecord(readFeedEnvelopes(feed, "location")[0], keyring);
   assert.is(result.status, "valid");
   return (result as unknown as { value: { seq: number; feeds: string[]; movedFrom: string | null } }).value;
 }

@@ -6,29 +6,19 @@ import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  compareCheckpoints, createKeyring, readEnvelope, readIdentityDocument, verifyCheckpoint, verifyIdentityRecord,
+  compareCheckpoints, createKeyring, readIdentityDocument, verifyCheckpoint, verifyIdentityRecord,
   verifyLocationRecord, Verifier, type CheckpointState, type Envelope, type Keyring,
 } from "../../site/format/index.ts";
-import { XmlParser, type XNode } from "xslt-processor";
 import { generateKeys } from "../../site/keys.ts";
+import { readFeedEnvelopes } from "../helpers/feed-envelopes.ts";
 import { setup } from "../helpers/setup.ts";
 import { makeCapsule, post, removeCapsule, runCli } from "../helpers/temp-capsule.ts";
 
 interface Context { dir: string; feed: string; keyring: Keyring; root: string; stderr: string }
 const Signed = suite<Context>("signed build");
 
-/** The envelopes of one element kind in a built feed, read the way a verifier reads them. */
-function envelopes(feed: string, element: string): Envelope[] {
-  const pattern = new RegExp(`<capsule:${element} key="([^"]+)" signature="([^"]+)">([^<]+)</capsule:${element}>`, "g");
-  return [...feed.matchAll(pattern)].map((m) => {
-    const read = readEnvelope({ text: m[3]!, attributes: { key: m[1]!, signature: m[2]! } });
-    assert.is(read.status, "read");
-    return (read as { envelope: Envelope }).envelope;
-  });
-}
-
 function checkpointOf(feed: string, keyring: Keyring): CheckpointState {
-  const result = verifyCheckpoint(envelopes(feed, "checkpoint")[0], keyring);
+  const result = verifyCheckpoint(readFeedEnvelopes(feed, "checkpoint")[0], keyring);
   assert.is(result.status, "valid", JSON.stringify(result));
   return result as unknown as CheckpointState;
 }
@@ -55,7 +45,7 @@ Signed.after((ctx) => removeCapsule(ctx.dir));
 Signed("every feed entry verifies, and carries the Markdown it was written in", ({ feed, keyring, stderr, root }) => {
   assert.match(stderr, `as ${root}`);
   const verifier = new Verifier(keyring);
-  const entries = envelopes(feed, "entry").map((e) => verifier.verifyEntry(e));
+  const entries = readFeedEnvelopes(feed, "entry").map((e) => verifier.verifyEntry(e));
   assert.is(entries.length, 3, "two posts and one tombstone");
   for (const result of entries) assert.is(result.status, "valid", JSON.stringify(result));
   const values = entries.map((r) => (r as unknown as { value: Record<string, unknown> }).value);
@@ -76,8 +66,8 @@ Signed("the checkpoint lists every entry, tombstone included, and authenticates 
   assert.is(checkpoint.value.prev, null);
   assert.equal(checkpoint.value.entries.map((e) => e[0]), ["essay", "hello", "oops"]);
   const verifier = new Verifier(keyring);
-  assert.is(verifier.verifyCheckpoint(envelopes(feed, "checkpoint")[0]).status, "valid");
-  const viaCheckpoint = envelopes(feed, "entry").map((e) => verifier.verifyEntry(e) as { via?: string });
+  assert.is(verifier.verifyCheckpoint(readFeedEnvelopes(feed, "checkpoint")[0]).status, "valid");
+  const viaCheckpoint = readFeedEnvelopes(feed, "entry").map((e) => verifier.verifyEntry(e) as { via?: string });
   assert.ok(viaCheckpoint.every((r) => r.via === "checkpoint"), "listed payloads need no signature check of their own");
 });
 
@@ -87,7 +77,7 @@ Signed("identity and location records verify; the deleted post has no page", ({ 
   const record = verifyIdentityRecord((identity as { envelope: Envelope }).envelope, { root, domain: "tester.example" });
   assert.is(record.status, "valid", JSON.stringify(record));
   assert.match(feed, `<capsule:identity href="https://tester.example/.well-known/capsule.json">${root}</capsule:identity>`);
-  const location = verifyLocationRecord(envelopes(feed, "location")[0], keyring);
+  const location = verifyLocationRecord(readFeedEnvelopes(feed, "location")[0], keyring);
   assert.is(location.status, "valid");
   assert.equal((location as unknown as { value: { feeds: string[] } }).value.feeds, ["https://tester.example/feed.xml", "https://tester.example/feed.json"]);
   assert.not.match(readFileSync(join(dir, "_site/index.html"), "utf8"), "Posted by mistake");
@@ -122,23 +112,11 @@ Signed("the built feed re-serialised by Python's minidom (pretty-printed) still 
   assert.is(py.status, 0, py.stderr);
   const reserialised = py.stdout;
   assert.is.not(reserialised, readFileSync(join(dir, "_site/feed.xml"), "utf8"));
-  const doc = new XmlParser().xmlParse(reserialised);
-  const read = (name: string) => (doc.getElementsByTagName(`capsule:${name}`) as XNode[]).map((node) => {
-    const attributes: Record<string, string> = {};
-    let text = "";
-    for (const child of node.childNodes) {
-      if (child.nodeType === 2) attributes[child.nodeName] = String(child.nodeValue);
-      if (child.nodeType === 3 || child.nodeType === 4) text += String(child.nodeValue);
-    }
-    const result = readEnvelope({ text, attributes });
-    assert.is(result.status, "read");
-    return (result as { envelope: Envelope }).envelope;
-  });
-  const entries = read("entry");
+  const entries = readFeedEnvelopes(reserialised, "entry");
   assert.is(entries.length, 3);
   const verifier = new Verifier(keyring);
   for (const envelope of entries) assert.is(verifier.verifyEntry(envelope).status, "valid");
-  assert.is(verifier.verifyCheckpoint(read("checkpoint")[0]).status, "valid");
+  assert.is(verifier.verifyCheckpoint(readFeedEnvelopes(reserialised, "checkpoint")[0]).status, "valid");
 });
 
 Signed("a capsule without keys builds, says the feed is unsigned, and marks it", () => {
