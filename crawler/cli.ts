@@ -1,251 +1,192 @@
 /**
  * The crawler's commands, reached from bin/capsule.js before the site CLI (the site never imports the
- * crawler). For now one: `capsule verify URL_OR_FILE`. The fetch here is a plain one-shot `fetch` with a
- * timeout, a size cap and a redirect limit; the daemon's hardened fetcher is crawler/fetch.ts's job. The
- * `_capsule.<host>` TXT lookup (docs/format.md §10.4) runs beside the fetch, bounded to 2 s.
+ * crawler): crawl, daemon, status, import, export and verify. Each command's options are the rows of the
+ * configuration table (crawler/config.ts), so a flag, its environment variable and its default agree.
  */
-import { Resolver } from "node:dns/promises";
-import { readFile } from "node:fs/promises";
-import { isIP } from "node:net";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { relative } from "node:path";
+import sade from "sade";
 import { CapsuleError } from "../site/errors.ts";
-import { resolveCapsuleTxt, type ResolveTxt } from "../site/format/index.ts";
-import { CrawlerError, NotAFeedError, redactUrl } from "./errors.ts";
-import { parseFeed } from "./parse/index.ts";
-import { formatVerifyReport } from "./verify-report.ts";
-import { listIdentityFeeds, verifyCapsule, type DnsInput, type FeedInput, type IdentityInput, type VerifyReport } from "./verify.ts";
+import { runVerify } from "./cli-verify.ts";
+import { loadConfig, OPTIONS, toFlag, type OptionName } from "./config.ts";
+import { crawlFeeds, openCrawler, selectFeeds, siteUrlOf, syncFollowList, type Crawler, type CrawlProgress } from "./crawl.ts";
+import { describeFeeds, formatStatus } from "./status.ts";
 
-export const USER_AGENT = "Capsule/0.1 (+verify)";
+/** The commands this module runs; bin/capsule.js sends these here. */
+export const CRAWLER_COMMANDS = ["crawl", "daemon", "status", "import", "export", "verify"] as const;
 
-/** Limits of the one-shot fetch. */
-export const FETCH_LIMITS = {
-  /** Milliseconds for each document, redirects included. @default 15_000 */
-  timeoutMs: 15_000,
-  /** Bytes read from one response before giving up. @default 10 MiB */
-  maxBytes: 10 * 1024 * 1024,
-  /** @default 5 */
-  maxRedirects: 5,
-  /** Milliseconds for the `_capsule.<host>` TXT lookup; a slow resolver must not hold up the report. @default 2_000 */
-  dnsTimeoutMs: 2_000,
-};
+type Handler = (...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Flags = Record<string, unknown>;
 
-const HELP = `
-  Description
-    Verify a capsule: its identity, key chain, signed entries, checkpoint, identity record and location.
-    Exits 0 when everything signed verifies (an unsigned feed is reported as such), 1 otherwise.
+function addConfigOptions(command: ReturnType<typeof sade>, names: readonly OptionName[]) {
+  for (const name of names) {
+    const spec = OPTIONS[name];
+    command.option(`--${toFlag(name)}`, `${spec.doc} (${spec.env}, default ${spec.default || "none"})`);
+  }
+  return command;
+}
 
-  Usage
-    $ capsule verify <url-or-file> [options]
+// Flags sade parsed → the config table's names; values stay strings so one checker handles every source.
+function readFlags(flags: Flags): Partial<Record<OptionName, string>> {
+  const given: Partial<Record<OptionName, string>> = {};
+  for (const name of Object.keys(OPTIONS) as OptionName[]) {
+    const value = flags[toFlag(name)];
+    if (value !== undefined && value !== true) given[name] = String(value);
+    else if (value === true) given[name] = "true";
+  }
+  return given;
+}
 
-  Options
-    --json        Print the report as JSON
-    --no-dns      Do not look up the _capsule.<host> TXT record
-    -h, --help    Displays this message
+const CRAWL_OPTIONS: readonly OptionName[] = [
+  "dataDir", "mirrorDir", "contentDir", "followerUrl", "concurrency", "perHostConcurrency", "connectTimeout", "timeout",
+  "maxBodyBytes", "maxRedirects", "redirectMoves", "allowPrivateAddresses", "minInterval", "maxInterval", "maxBackoff", "logPerFeed",
+];
 
-  Examples
-    $ capsule verify https://alice.example/
-    $ capsule verify _site/feed.xml
-    $ capsule verify _site/.well-known/capsule.json
-`;
+/** The crawler's command-line program. */
+export function createCrawlerProgram() {
+  const prog = sade("capsule").version("0.1.0");
+
+  addConfigOptions(prog.command("crawl")
+    .describe("Fetch every followed feed once (conditional GETs), verify and store new entries, and regenerate mirror pages.")
+    .option("--force", "Also fetch feeds that asked to be left alone for now (Retry-After)")
+    .example("crawl")
+    .example("crawl --allow-private-addresses   # feeds on your home network"), CRAWL_OPTIONS)
+    .action(async (flags: Flags) => {
+      const config = loadConfig(readFlags(flags));
+      const crawler = openCrawler(config);
+      try {
+        const sync = await syncFollowList(crawler);
+        if (sync.added.length + sync.removed.length > 0) process.stderr.write(`Follow list: ${sync.added.length} added, ${sync.removed.length} removed.\n`);
+        const feeds = selectFeeds(crawler.store, { force: flags["force"] === true });
+        const skipped = crawler.store.listFeeds().filter((f) => f.following).length - feeds.length;
+        const started = performance.now();
+        const bar = createProgressBar(process.stderr);
+        const progress = await crawlFeeds(crawler, feeds, (p) => bar.update(p));
+        bar.done(progress);
+        const seconds = ((performance.now() - started) / 1000).toFixed(1);
+        console.log(`Crawled ${progress.done} feeds in ${seconds} s: ${progress.added} new entries, ${progress.unchanged} unchanged, ${progress.errors} errors.`
+          + (skipped > 0 ? ` ${skipped} waiting out a Retry-After (--force fetches them).` : ""));
+        if (progress.errors > 0) console.log("Run `capsule status` to see what failed; failed feeds are retried with backoff and keep their entries.");
+        await writeMirrors(crawler);
+      } finally {
+        await crawler.close();
+      }
+    });
+
+  addConfigOptions(prog.command("daemon")
+    .describe("Crawl on a schedule and serve mirrored feeds over HTTP (127.0.0.1:8686 by default) until stopped.")
+    .example("daemon")
+    .example("daemon --port 9000 --schedule '*/5 * * * *'"), [...CRAWL_OPTIONS, "schedule", "host", "port"])
+    .action(async (flags: Flags) => {
+      const config = loadConfig(readFlags(flags));
+      const { startDaemon } = await import("./daemon.ts");
+      const daemon = await startDaemon(config, { log: (line) => console.log(line) });
+      console.log(`Capsule daemon: serving ${daemon.url}mirror/<id>/feed.xml and ${daemon.url}status.json; crawling on "${config.schedule}". Ctrl-C stops.`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+      console.log("Stopping: finishing running fetches…");
+      await daemon.close();
+    });
+
+  prog.command("status")
+    .describe("Show every followed feed: last fetch, result, entries, next fetch, errors.")
+    .option("--json", "Print JSON (every field)")
+    .option("--data-dir", `${OPTIONS.dataDir.doc} (${OPTIONS.dataDir.env}, default ${OPTIONS.dataDir.default})`)
+    .action(async (flags: Flags) => {
+      const config = loadConfig(readFlags(flags));
+      const { openStore } = await import("./store.ts");
+      const store = openStore(config.dataDir);
+      try {
+        const statuses = describeFeeds(store.listFeeds());
+        process.stdout.write(flags["json"] ? `${JSON.stringify(statuses, null, 2)}\n` : formatStatus(statuses, new Date(), process.stdout.isTTY ? process.stdout.columns ?? 120 : Infinity));
+      } finally {
+        await store.close();
+      }
+    });
+
+  prog.command("import <file>")
+    .describe("Follow every feed in an OPML file (exported from a feed reader).")
+    .option("--content-dir", `${OPTIONS.contentDir.doc} (default ${OPTIONS.contentDir.default})`)
+    .example("import subscriptions.opml")
+    .action(async (file: string, flags: Flags) => {
+      const config = loadConfig(readFlags(flags));
+      const { importOpml } = await import("./opml.ts");
+      const result = importOpml(file, config.contentDir);
+      console.log(`Imported ${result.added.length} feeds into ${OPTIONS.contentDir.default}/following.yaml (${result.present.length} already followed${result.skipped.length ? `, ${result.skipped.length} skipped: not http(s) addresses` : ""}).`);
+      if (result.added.length > 0) console.log("Run `capsule crawl` to fetch them.");
+    });
+
+  prog.command("export")
+    .describe("Print the follow list as OPML, for a feed reader.")
+    .option("--content-dir", `${OPTIONS.contentDir.doc} (default ${OPTIONS.contentDir.default})`)
+    .example("export > following.opml")
+    .action(async (flags: Flags) => {
+      const config = loadConfig(readFlags(flags));
+      const { exportOpml } = await import("./opml.ts");
+      process.stdout.write(exportOpml(config.contentDir));
+    });
+  return prog;
+}
 
 /** Runs a crawler command from `process.argv`; returns its exit code, or undefined for a command it does not know. */
 export async function runCrawlerCommand(argv: readonly string[]): Promise<number | undefined> {
-  const [command, ...args] = argv.slice(2);
-  if (command !== "verify") return undefined;
+  const command = argv[2];
+  if (!(CRAWLER_COMMANDS as readonly string[]).includes(command ?? "")) return undefined;
+  if (command === "verify") return runVerify(argv.slice(3));
+  const parsed = createCrawlerProgram().parse([...argv], { lazy: true, unknown: (flag: string) => `Unknown option ${flag}` }) as
+    { handler: Handler; args: unknown[] } | undefined;
+  if (!parsed) return process.exitCode === 1 ? 1 : 0; // --help, or a usage error sade printed
   try {
-    if (args.includes("-h") || args.includes("--help")) {
-      process.stdout.write(`${HELP}\n`);
-      return 0;
-    }
-    const unknown = args.find((arg) => arg.startsWith("-") && arg !== "--json" && arg !== "--no-dns");
-    const targets = args.filter((arg) => !arg.startsWith("-"));
-    if (unknown !== undefined) throw usage(`unknown option ${unknown}`);
-    if (targets.length !== 1) throw usage(targets.length === 0 ? "verify needs a URL or a file" : "verify takes one URL or file");
-    const report = await verifyTarget(targets[0]!, { dns: !args.includes("--no-dns") });
-    process.stdout.write(args.includes("--json") ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(report));
-    return report.problems.length > 0 ? 1 : 0;
+    await parsed.handler(...parsed.args);
+    return 0;
   } catch (error) {
     const known = error instanceof CapsuleError ? error : undefined;
     process.stderr.write(`capsule: ${known ? known.message : (error as Error)?.message ?? String(error)}\n`);
-    process.stderr.write(`${known?.hint ?? "Run `capsule verify --help` for usage."}\n`);
+    process.stderr.write(`${known?.hint ?? `Run \`capsule ${command} --help\` for usage.`}\n`);
     if (!known && process.env.CAPSULE_DEBUG) console.error(error);
     return 1;
   }
 }
 
-export interface VerifyTargetOptions {
-  /** What "expired" is measured against. @default new Date() */
-  readonly now?: Date;
-  /** Look up `_capsule.<host>` for an http(s) target whose host is a name. @default true */
-  readonly dns?: boolean;
-}
-
-/** Reads a feed or identity document from an http(s) URL or a file and verifies it; throws CapsuleError when nothing can be read. */
-export async function verifyTarget(target: string, options: VerifyTargetOptions = {}): Promise<VerifyReport> {
-  const { now, dns = true } = options;
-  if (/^https?:\/\//i.test(target)) {
-    const [read, lookup] = await Promise.all([readUrl(target), lookUpDns(target, dns)]);
-    return verifyCapsule({ ...read, dns: lookup, now });
+// Mirror pages go into the mirror folder; the next `capsule build` publishes them under /mirror/.
+async function writeMirrors(crawler: Crawler): Promise<void> {
+  const siteUrl = siteUrlOf(crawler);
+  if (!siteUrl) {
+    console.log("Mirror pages not written: set `url` in content/profile.yaml (or CAPSULE_URL) to your site's address.");
+    return;
   }
-  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(target)) throw usage(`${redactUrl(target)} is neither an http(s) URL nor a file`);
-  return verifyCapsule({ ...(await readLocalFile(target)), now });
-}
-
-async function readLocalFile(path: string): Promise<{ feed?: FeedInput; identity?: IdentityInput }> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CrawlerError("read", `verify: cannot read ${path} (${code ?? (error as Error).message})`, {
-      cause: error, hint: "Give the path of a feed (feed.xml, feed.json) or of .well-known/capsule.json, or an http(s) URL.",
-    });
-  }
-  const url = pathToFileURL(resolve(path)).href;
-  const text = new TextDecoder().decode(bytes);
-  if (isIdentityDocument(text)) return { identity: { url, text } };
-  return { feed: readFeed(bytes, url, undefined) };
-}
-
-async function readUrl(target: string): Promise<{ feed?: FeedInput; identity?: IdentityInput }> {
-  let page = await fetchDocument(target);
-  if (isIdentityDocument(page.text)) {
-    const identity = { url: page.url, text: page.text, host: new URL(page.url).hostname };
-    const feedUrl = listIdentityFeeds(page.text)[0];
-    if (feedUrl === undefined) return { identity };
-    const fetched = await fetchDocument(feedUrl);
-    return { identity, feed: readFeed(fetched.bytes, fetched.url, fetched.contentType) };
-  }
-  let feed: FeedInput;
-  try {
-    feed = readFeed(page.bytes, page.url, page.contentType);
-  } catch (error) {
-    // A home page: follow the feed it advertises with <link rel="alternate">, once.
-    const advertised = error instanceof NotAFeedError ? error.advertised[0] : undefined;
-    if (advertised === undefined) throw error;
-    page = await fetchDocument(advertised);
-    feed = readFeed(page.bytes, page.url, page.contentType);
-  }
-  const href = feed.feed.capsule?.identity?.href;
-  const recordUrl = href && /^https?:/i.test(href) ? href : new URL("/.well-known/capsule.json", page.url).href;
-  try {
-    const record = await fetchDocument(recordUrl);
-    return { feed, identity: { url: record.url, text: record.text, host: new URL(record.url).hostname } };
-  } catch (error) {
-    return { feed, identity: { url: recordUrl, error: (error as Error).message } };
+  const { regenerateMirrors } = await import("./mirror.ts");
+  const result = await regenerateMirrors(crawler.store, { outDir: crawler.config.mirrorDir, siteUrl });
+  for (const failure of result.failed) console.error(`capsule: ${failure.error.message}`);
+  if (result.regenerated.length > 0) {
+    console.log(`Mirror pages: ${result.regenerated.length} creators regenerated in ${relative(process.cwd(), crawler.config.mirrorDir) || "."}/; \`capsule build\` publishes them under /mirror/.`);
   }
 }
 
-function readFeed(bytes: Uint8Array, url: string, contentType: string | undefined): FeedInput {
-  return { feed: parseFeed(bytes, { url, contentType }), url };
-}
-
-// docs/format.md §10.4: the handle is the host the person typed. An IP address or localhost is no handle.
-async function lookUpDns(target: string, enabled: boolean): Promise<DnsInput> {
-  if (!URL.canParse(target)) return { skipped: "not a valid URL" };
-  const host = new URL(target).hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
-  if (isIP(host) !== 0) return { skipped: `${host} is an IP address` };
-  if (host === "localhost" || host.endsWith(".localhost")) return { skipped: `${host} is a local name` };
-  if (!enabled) return { domain: host, skipped: "--no-dns" };
-  return { domain: host, txt: await resolveCapsuleTxt(host, resolveTxtWithin(FETCH_LIMITS.dnsTimeoutMs)) };
-}
-
-/** node:dns/promises `resolveTxt` on its own resolver, given up (ETIMEOUT) after `ms`. */
-function resolveTxtWithin(ms: number): ResolveTxt {
-  return (name) => {
-    const resolver = new Resolver({ timeout: ms, tries: 1 });
-    return new Promise((settle, fail) => {
-      const timer = setTimeout(() => {
-        fail(Object.assign(new Error(`timed out after ${ms / 1000} s`), { code: "ETIMEOUT" }));
-        resolver.cancel();
-      }, ms);
-      resolver.resolveTxt(name).then(settle, fail).finally(() => clearTimeout(timer));
-    });
-  };
-}
-
-/** An identity document is a bare envelope: payload, signature and key, and no feed fields. */
-function isIdentityDocument(text: string): boolean {
-  if (!/^\s*\{/.test(text)) return false;
-  try {
-    const value = JSON.parse(text) as Record<string, unknown>;
-    return typeof value.payload === "string" && typeof value.signature === "string" && typeof value.key === "string" && !("items" in value);
-  } catch {
-    return false;
-  }
-}
-
-interface Fetched {
-  readonly url: string;
-  readonly bytes: Uint8Array;
-  readonly text: string;
-  readonly contentType: string | undefined;
-}
-
-async function fetchDocument(url: string): Promise<Fetched> {
-  const signal = AbortSignal.timeout(FETCH_LIMITS.timeoutMs);
-  let current = url;
-  for (let redirects = 0; ; redirects++) {
-    let response: Response;
-    try {
-      response = await fetch(current, { redirect: "manual", signal, headers: { "user-agent": USER_AGENT, accept: "application/rss+xml, application/atom+xml, application/feed+json, application/json, application/xml;q=0.9, text/html;q=0.8, */*;q=0.5" } });
-    } catch (error) {
-      throw fetchError(describeFailure(error), current, error);
-    }
-    const location = response.headers.get("location");
-    if (response.status >= 300 && response.status < 400 && location !== null) {
-      await response.body?.cancel();
-      if (redirects >= FETCH_LIMITS.maxRedirects) throw fetchError(`more than ${FETCH_LIMITS.maxRedirects} redirects`, url);
-      const next = URL.canParse(location, current) ? new URL(location, current) : undefined;
-      if (next === undefined || !/^https?:$/.test(next.protocol)) throw fetchError(`redirect to something that is not an http(s) URL (${location})`, current);
-      current = next.href;
-      continue;
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw fetchError(`${response.status} ${response.statusText || "status"} (GET)`, current);
-    }
-    const bytes = await readCapped(response, current);
-    return { url: current, bytes, text: new TextDecoder().decode(bytes), contentType: response.headers.get("content-type") ?? undefined };
-  }
-}
-
-async function readCapped(response: Response, url: string): Promise<Uint8Array> {
-  const reader = response.body?.getReader();
-  if (reader === undefined) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > FETCH_LIMITS.maxBytes) {
-        await reader.cancel();
-        throw fetchError(`response larger than ${FETCH_LIMITS.maxBytes / 1024 / 1024} MB`, url);
+/** Feeds done / total, new entries and errors on one redrawn line (a TTY), or a line every 10 % otherwise. */
+function createProgressBar(stream: NodeJS.WriteStream) {
+  let lastDecile = -1;
+  let lastDraw = 0;
+  const text = (p: CrawlProgress) => `${p.done}/${p.total} feeds · ${p.added} new entries · ${p.errors} errors`;
+  return {
+    update(progress: CrawlProgress) {
+      if (stream.isTTY) {
+        const now = performance.now();
+        if (now - lastDraw < 80 && progress.done < progress.total) return;
+        lastDraw = now;
+        const width = 24;
+        const filled = progress.total === 0 ? width : Math.round((progress.done / progress.total) * width);
+        stream.write(`\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${text(progress)}\x1b[K`);
+      } else {
+        const decile = progress.total === 0 ? 10 : Math.floor((progress.done / progress.total) * 10);
+        if (decile !== lastDecile && progress.total >= 20) stream.write(`${text(progress)}\n`);
+        lastDecile = decile;
       }
-      chunks.push(value);
-    }
-  } catch (error) {
-    if (error instanceof CrawlerError) throw error;
-    throw fetchError(describeFailure(error), url, error);
-  }
-  return Buffer.concat(chunks);
-}
-
-function describeFailure(error: unknown): string {
-  if ((error as Error)?.name === "TimeoutError") return `timed out after ${FETCH_LIMITS.timeoutMs / 1000} s`;
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  return `could not connect (${cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error)})`;
-}
-
-function fetchError(what: string, url: string, cause?: unknown): CrawlerError {
-  return new CrawlerError("fetch", `fetch: ${what}: ${redactUrl(url)}`, {
-    cause, hint: "Check the address (a capsule's home page, its feed, or its /.well-known/capsule.json) and that the site is up.",
-  });
-}
-
-function usage(message: string): CrawlerError {
-  return new CrawlerError("usage", message, { hint: "Run `capsule verify --help` for usage." });
+    },
+    done(progress: CrawlProgress) {
+      if (stream.isTTY && progress.total > 0) stream.write("\n");
+    },
+  };
 }

@@ -49,6 +49,43 @@ export class NotAFeedError extends ParseError {
   }
 }
 
+/** Codes a `FetchError` can carry; a program switches on these, people read the message. */
+export type FetchErrorCode =
+  | "dns" // the host name does not resolve
+  | "refused-address" // the host is, or resolves to, a loopback, private or otherwise refused address
+  | "bad-scheme" // the URL, or a redirect, is not http(s)
+  | "timeout" // no connection in time, or the whole fetch took too long
+  | "too-large" // the body, after decompression, is over the cap
+  | "http-status" // an error status (4xx, 5xx) or a redirect without a Location; see `status`, `retryAfter`
+  | "too-many-redirects" // more hops than allowed, or a loop
+  | "network" // connection refused or reset
+  | "tls" // certificate or handshake failure
+  | "options"; // the caller passed an unusable URL or option
+
+/** Everything `fetchFeed` throws is a `FetchError` with one of the codes above. */
+export class FetchError extends CrawlerError {
+  declare readonly code: FetchErrorCode;
+  /** The URL that failed (the last hop when redirected), credentials removed. */
+  readonly url: string;
+  /** The HTTP status for "http-status" errors, otherwise undefined. */
+  readonly status: number | undefined;
+  /** When the server asked to be retried (`Retry-After` on 429, 503…), or null; the caller clamps it. */
+  readonly retryAfter: Date | null;
+
+  constructor(
+    code: FetchErrorCode,
+    what: string,
+    url: string,
+    options: { cause?: unknown; hint?: string; status?: number; retryAfter?: Date | null } = {},
+  ) {
+    const safeUrl = redactUrl(url);
+    super(code, `fetch: ${what}: ${safeUrl}`, options);
+    this.url = safeUrl;
+    this.status = options.status;
+    this.retryAfter = options.retryAfter ?? null;
+  }
+}
+
 /** Removes user name and password from a URL for messages and logs; returns non-URLs unchanged. */
 export function redactUrl(url: string): string {
   try {
@@ -61,3 +98,15 @@ export function redactUrl(url: string): string {
     return url;
   }
 }
+
+/** The LMDB store could not be opened, or was written by a newer Capsule (`store-open`, `store-version`). */
+export class StoreError extends CrawlerError {}
+
+/** A crawler option has a value that cannot work; the message names the option, the value and what was expected. */
+export class ConfigError extends CrawlerError {}
+
+/** Mirror pages could not be written (`mirror-write`), or a creator's folder name is unusable (`mirror-id`). */
+export class MirrorError extends CrawlerError {}
+
+/** The server could not start (port in use, layouts missing). */
+export class ServeError extends CrawlerError {}

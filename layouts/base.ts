@@ -26,11 +26,9 @@ export function renderDocument(site: SiteView, page: DocumentOptions): string {
 <title>${page.title}</title>
 <meta name="description" content="${page.description}">
 <link rel="canonical" href="${page.canonical}">
-<link rel="stylesheet" href="${base}style.css">
+<link rel="stylesheet" href="${site.assetBase ?? base}style.css">
 <link rel="alternate" type="application/rss+xml" title="${profile.name} (RSS)" href="${site.feedUrl}">
-<link rel="alternate" type="application/feed+json" title="${profile.name} (JSON Feed)" href="${site.jsonFeedUrl}">
-<link rel="blogroll" type="text/xml" title="Who ${profile.name} follows" href="${site.opmlUrl}">
-${site.identityUrl ? html`<link rel="capsule-identity" type="application/json" href="${site.identityUrl}">\n` : ""}<meta property="og:type" content="${page.ogType ?? "website"}">
+${site.jsonFeedUrl ? html`<link rel="alternate" type="application/feed+json" title="${profile.name} (JSON Feed)" href="${site.jsonFeedUrl}">\n` : ""}${site.opmlUrl ? html`<link rel="blogroll" type="text/xml" title="Who ${profile.name} follows" href="${site.opmlUrl}">\n` : ""}${site.identityUrl ? html`<link rel="capsule-identity" type="application/json" href="${site.identityUrl}">\n` : ""}<meta property="og:type" content="${page.ogType ?? "website"}">
 <meta property="og:title" content="${page.title}">
 <meta property="og:description" content="${page.description}">
 <meta property="og:url" content="${page.canonical}">
@@ -45,9 +43,8 @@ ${image ? html`<meta property="og:image" content="${image}">\n` : ""}${page.publ
 <ul>
 <li><a href="${base}">Posts</a></li>
 <li><a href="${base}tags/">Tags</a></li>
-<li><a href="${base}following/">Following</a></li>
-<li><a href="${site.feedUrl}">Feed</a></li>
-</ul>
+${site.mirrorOf ? "" : html`<li><a href="${base}following/">Following</a></li>\n`}<li><a href="${site.feedUrl}">Feed</a></li>
+${site.mirrorOf ? html`<li><a href="${site.mirrorOf.origin}">Original</a></li>\n` : ""}</ul>
 </nav>
 </header>
 ${site.mirrorOf ? html`<p class="mirror-banner" role="note">A copy of <a href="${site.mirrorOf.origin}">${profile.name}’s capsule</a>, kept by a follower.${site.mirrorOf.verified ? " Every post here carries its author’s signature." : ""}</p>\n` : ""}<main id="main">

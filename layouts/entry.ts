@@ -32,7 +32,15 @@ export function renderEntryMeta(entry: EntryView, language: string, linkDate: bo
   const tags = entry.tags.length
     ? html` · <span class="tags">${entry.tags.map((t, i) => html`${i ? " " : ""}<a class="p-category" rel="tag" href="${t.href}">#${t.label}</a>`)}</span>`
     : "";
-  return html`<footer class="entry-meta">${entry.draft ? html`<strong class="draft">Draft</strong> · ` : ""}${entry.kind === "note" ? "Note" : "Article"} · ${date}${updated}${tags}</footer>`;
+  return html`<footer class="entry-meta">${entry.draft ? html`<strong class="draft">Draft</strong> · ` : ""}${entry.kind === "note" ? "Note" : "Article"} · ${date}${updated}${tags}${renderMirrorNote(entry)}</footer>`;
+}
+
+// On mirror pages: where the post comes from and whether its author's signature verified.
+function renderMirrorNote(entry: EntryView): SafeHtml | "" {
+  const mirror = entry.mirror;
+  if (!mirror) return "";
+  const author = mirror.author ? html`by <span class="p-author">${mirror.author}</span>, ` : "";
+  return html` · <span class="mirror-note">${author}mirrored from <a href="${mirror.original}">${mirror.site}</a>, ${mirror.verified ? "verified" : "unsigned"}</span>`;
 }
 
 /** A post on its own page: title, image, full content, attachments. */

@@ -48,7 +48,7 @@ function renderItem(entry: EntryView, extensions: FeedExtensions): string {
     "<item>",
     xmlElement("title", entry.title),
     `<link>${x(entry.absoluteUrl)}</link>`,
-    `<guid isPermaLink="true">${x(entry.absoluteUrl)}</guid>`,
+    entry.guid === undefined ? `<guid isPermaLink="true">${x(entry.absoluteUrl)}</guid>` : `<guid isPermaLink="false">${x(entry.guid)}</guid>`,
     `<pubDate>${dateToRfc822(entry.published)}</pubDate>`,
     xmlElement("description", summary),
     `<content:encoded>${x(entry.html.value)}</content:encoded>`,
@@ -73,7 +73,7 @@ export function renderRssFeed(site: SiteView, entries: EntryView[], extensions: 
   const avatarIsRaster = p.avatar && /\.(png|jpe?g|gif)$/i.test(new URL(p.avatar).pathname);
   return [
     `<?xml version="1.0" encoding="utf-8"?>`,
-    `<?xml-stylesheet type="text/xsl" href="${x(site.base)}feed.xsl"?>`,
+    `<?xml-stylesheet type="text/xsl" href="${x(site.assetBase ?? site.base)}feed.xsl"?>`,
     `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:capsule="${CAPSULE_NS}">`,
     "<channel>",
     xmlElement("title", p.name),
@@ -86,12 +86,12 @@ export function renderRssFeed(site: SiteView, entries: EntryView[], extensions: 
     `<atom:link href="${x(site.feedUrl)}" rel="self" type="application/rss+xml"/>`,
     avatarIsRaster ? `<image><url>${x(p.avatar!)}</url><title>${x(p.name)}</title><link>${x(site.url)}</link></image>` : "",
     renderProfileXml(site),
-    `<capsule:following href="${x(site.opmlUrl)}"/>`,
+    site.opmlUrl ? `<capsule:following href="${x(site.opmlUrl)}"/>` : "",
     extensions.channel ?? "",
     // Runs only where the browser showed the raw XML (no native XSLT); see layouts/feed-fallback.js.
     // Wrapped in a capsule element: the W3C validator knows the XHTML namespace and calls a bare
     // xhtml:script an undefined channel element, but it skips everything inside unknown extensions.
-    `<capsule:browser><script xmlns="http://www.w3.org/1999/xhtml" src="${x(site.base)}feed-fallback.js" defer="defer"></script></capsule:browser>`,
+    `<capsule:browser><script xmlns="http://www.w3.org/1999/xhtml" src="${x(site.assetBase ?? site.base)}feed-fallback.js" defer="defer"></script></capsule:browser>`,
     ...entries.map((e) => renderItem(e, extensions)),
     ...(extensions.tombstones ?? []).map(renderTombstone),
     "</channel>",

@@ -29,9 +29,16 @@ export interface SiteView {
   /** Absolute URL of the site, ending in `/`. */
   url: string;
   feedUrl: string;
+  /** Absolute URL of the JSON Feed; empty when there is none (mirror pages re-serve RSS only). */
   jsonFeedUrl: string;
+  /** Absolute URL of the follow list (OPML); empty when the creator publishes none. */
   opmlUrl: string;
   identityUrl?: string;
+  /**
+   * Root-relative prefix of the site's own files (style.css, feed.xsl, feed-fallback.js), when pages live
+   * under another `base` (mirror pages live under `/mirror/<id>/` but use the follower's stylesheet). @default base
+   */
+  assetBase?: string;
   /** Set on mirror pages: whose capsule this copy belongs to, and where it came from. */
   mirrorOf?: { origin: string; verified: boolean };
 }
@@ -54,6 +61,10 @@ export interface EntryView {
   draft: boolean;
   image: { url: string; alt: string } | undefined;
   attachments: { url: string; title: string; size: number; type: string }[];
+  /** The feed item's GUID when it is not `absoluteUrl` (a mirrored entry keeps its origin's). */
+  guid?: string;
+  /** Set on mirrored entries: the original's address and site name, whether its signature verified, who wrote it. */
+  mirror?: { original: string; site: string; verified: boolean; author?: string | undefined };
 }
 
 /** Previous/next page links of a paginated list. */

@@ -92,13 +92,22 @@ export function createProgram() {
       console.log(removed ? `No longer following ${url}.` : `${url} was not in the follow list.`);
     });
 
-  // Listed here so `capsule --help` shows it; bin/capsule.js hands `verify` to crawler/cli.ts before this
-  // program runs (the site never imports the crawler), so this action is reached only by calling main() directly.
-  prog.command("verify <url-or-file>")
-    .describe("Check a capsule's signatures: identity, keys, entries, checkpoint, location. `capsule verify --help` for more.")
-    .action(() => {
-      throw new CapsuleError("usage", "verify runs from the capsule command (bin/capsule.js), not from the site CLI.", { hint: "Run `capsule verify <url-or-file>`." });
+  // Listed here so `capsule --help` shows them; bin/capsule.js hands these to crawler/cli.ts before this
+  // program runs (the site never imports the crawler), so the action is reached only by calling main() directly.
+  const crawlerCommands: [string, string][] = [
+    ["crawl", "Fetch the feeds you follow, verify and keep their entries, and write mirror pages. `capsule crawl --help` for more."],
+    ["daemon", "Crawl on a schedule and serve mirrored feeds over HTTP. `capsule daemon --help` for more."],
+    ["status", "Show each followed feed: last fetch, result, entries, next fetch, errors."],
+    ["import <file>", "Follow every feed in an OPML file from a feed reader."],
+    ["export", "Print the follow list as OPML."],
+    ["verify <url-or-file>", "Check a capsule's signatures: identity, keys, entries, checkpoint, location. `capsule verify --help` for more."],
+  ];
+  for (const [usage, description] of crawlerCommands) {
+    prog.command(usage).describe(description).action(() => {
+      const name = usage.split(" ")[0];
+      throw new CapsuleError("usage", `${name} runs from the capsule command (bin/capsule.js), not from the site CLI.`, { hint: `Run \`capsule ${name}\`.` });
     });
+  }
 
   registerKeyCommands(prog);
   return prog;

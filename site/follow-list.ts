@@ -85,12 +85,24 @@ function urlOf(item: unknown): string | undefined {
 
 /** Adds a URL to the follow list, keeping its comments; returns false if it was already there. */
 export function addFollow(contentDir: string, rawUrl: string, name?: string): boolean {
-  const url = normalizeFollowUrl(rawUrl);
-  return editFollowList(contentDir, (seq) => {
-    if (seq.items.some((item) => urlOf(item) === url)) return false;
-    seq.add(name ? { url, name } : { url });
-    return true;
+  return addFollows(contentDir, [{ url: rawUrl, name }]).length > 0;
+}
+
+/** Adds several URLs in one edit of the file (an OPML import); returns the normalised URLs that were new. */
+export function addFollows(contentDir: string, follows: readonly { url: string; name?: string | undefined }[]): string[] {
+  const wanted = follows.map((follow) => ({ url: normalizeFollowUrl(follow.url), name: follow.name }));
+  const added: string[] = [];
+  editFollowList(contentDir, (seq) => {
+    const present = new Set(seq.items.map(urlOf));
+    for (const { url, name } of wanted) {
+      if (present.has(url)) continue;
+      present.add(url);
+      seq.add(name ? { url, name } : { url });
+      added.push(url);
+    }
+    return added.length > 0;
   });
+  return added;
 }
 
 /** Removes a URL from the follow list; returns false if it was not there. */

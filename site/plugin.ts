@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -94,6 +95,10 @@ export default function capsulePlugin(eleventyConfig: EleventyConfig, options: C
     [join(LAYOUTS, "feed-fallback.js")]: "feed-fallback.js",
     [createRequire(import.meta.url).resolve("xslt-processor").replace(/index\.js$/, "umd/xslt-processor.global.js")]: "xslt-processor.js",
   });
+  // Mirror pages the crawler wrote (`capsule crawl`, crawler/mirror.ts) deploy with the site under /mirror/.
+  // They are files, not data: the build never opens the crawler's store.
+  const mirrorDir = resolve(process.env.CAPSULE_MIRROR_DIR || ".capsule/mirror");
+  if (existsSync(mirrorDir)) eleventyConfig.addPassthroughCopy({ [mirrorDir]: "mirror" });
 
   const page = (path: string, render: (data: PageData) => string, data: object = {}) =>
     eleventyConfig.addTemplate(path, { data: { layout: false, eleventyExcludeFromCollections: true, ...data }, render });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { verifyTarget } from "../../crawler/cli.ts";
+import { verifyTarget } from "../../crawler/cli-verify.ts";
 import { parseFeed } from "../../crawler/parse/index.ts";
 import { formatVerifyReport } from "../../crawler/verify-report.ts";
 import { verifyCapsule, type VerifyReport } from "../../crawler/verify.ts";

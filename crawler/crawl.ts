@@ -1,0 +1,134 @@
+/**
+ * A crawl: bring the store's feed list in line with the follow list (content/following.yaml, the same file
+ * the site publishes as its blogroll), then refresh feeds through the polite queue. `capsule crawl` runs one
+ * over every followed feed; the daemon runs one over the feeds that are due, on its schedule.
+ */
+import { readFileSync } from "node:fs";
+import { readFollowList } from "../site/follow-list.ts";
+import { loadProfile } from "../site/profile.ts";
+import { Authenticator } from "./authenticate.ts";
+import type { CrawlerConfig } from "./config.ts";
+import { buildUserAgent, createFetchAgent, type FetchAgent, type FetchOptions } from "./fetch.ts";
+import type { StoredFeed } from "./model.ts";
+import { FetchQueue } from "./queue.ts";
+import { refreshFeed, type RefreshContext, type RefreshResult } from "./refresh.ts";
+import { openStore, type Store } from "./store.ts";
+
+const PACKAGE = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string; homepage?: string };
+
+/** Everything a crawl needs, opened once: the store, the queue, the verifier cache and the fetch settings. */
+export interface Crawler {
+  readonly config: CrawlerConfig;
+  readonly store: Store;
+  readonly queue: FetchQueue;
+  readonly context: RefreshContext;
+  close(): Promise<void>;
+}
+
+/** A crawl's running totals, for the progress bar and the final line. */
+export interface CrawlProgress {
+  total: number;
+  done: number;
+  added: number;
+  unchanged: number;
+  errors: number;
+}
+
+/** Opens the store and prepares fetching as the configuration says. */
+export function openCrawler(config: CrawlerConfig, options: { lookup?: FetchOptions["lookup"]; now?: () => Date } = {}): Crawler {
+  const store = openStore(config.dataDir, { maxLogPerFeed: config.logPerFeed });
+  // One pool per crawler: its address policy never changes, so pooled sockets never skip a check they needed.
+  const agent: FetchAgent = createFetchAgent({ maxSockets: Math.max(16, config.perHostConcurrency * 4) });
+  const fetch: FetchOptions = {
+    userAgent: buildUserAgent({ version: PACKAGE.version, projectUrl: PACKAGE.homepage, followerUrl: config.followerUrl || followerUrlOf(config.contentDir) }),
+    timeouts: { connect: config.connectTimeout * 1000, total: config.timeout * 1000 },
+    maxBodyBytes: config.maxBodyBytes,
+    maxRedirects: config.maxRedirects,
+    allowPrivateAddresses: config.allowPrivateAddresses,
+    lookup: options.lookup,
+    agent,
+  };
+  const context: RefreshContext = {
+    store, fetch, authenticator: new Authenticator(),
+    limits: { minInterval: config.minInterval, maxInterval: config.maxInterval, maxBackoff: config.maxBackoff },
+    redirectMoves: config.redirectMoves,
+    now: options.now,
+  };
+  const queue = new FetchQueue({ concurrency: config.concurrency, perHost: config.perHostConcurrency });
+  return {
+    config, store, queue, context,
+    async close() {
+      queue.clear();
+      await queue.onIdle();
+      agent.close();
+      await store.close();
+    },
+  };
+}
+
+/** Makes the store follow exactly the feeds in the follow list; unfollowed feeds keep their entries. */
+export async function syncFollowList(crawler: Crawler): Promise<{ added: string[]; removed: string[] }> {
+  const follows = readFollowList(crawler.config.contentDir);
+  const wanted = new Set(follows.map((follow) => follow.url));
+  const added: string[] = [];
+  const removed: string[] = [];
+  for (const url of wanted) {
+    const known = crawler.store.findFeed(url);
+    if (known?.following) continue;
+    await crawler.store.addFeed(url);
+    added.push(url);
+  }
+  for (const feed of crawler.store.listFeeds()) {
+    if (feed.following && !wanted.has(feed.followedUrl) && !wanted.has(feed.url)) {
+      await crawler.store.setFollowing(feed.id, false);
+      crawler.context.authenticator.forget(feed.id);
+      removed.push(feed.followedUrl);
+    }
+  }
+  return { added, removed };
+}
+
+/**
+ * Refreshes `feeds` (default: every followed feed not waiting out a server's Retry-After) through the queue;
+ * resolves when all are done. One feed's failure is recorded on that feed and never stops the others.
+ */
+export async function crawlFeeds(crawler: Crawler, feeds: readonly StoredFeed[], onProgress?: (progress: CrawlProgress, result: RefreshResult) => void): Promise<CrawlProgress> {
+  const progress: CrawlProgress = { total: feeds.length, done: 0, added: 0, unchanged: 0, errors: 0 };
+  await Promise.all(feeds.map(async (feed) => {
+    const result = await crawler.queue.add(feed.id, feed.url, () => refreshFeed(feed.id, crawler.context)).catch((error: unknown) => ({
+      feedId: feed.id, outcome: "error" as const, added: 0, warnings: [], error: error as never,
+    }));
+    if (!result) return; // already queued by someone else
+    progress.done++;
+    progress.added += result.added;
+    if (result.outcome === "error") progress.errors++;
+    else if (result.outcome === "unchanged") progress.unchanged++;
+    onProgress?.(progress, result);
+  }));
+  return progress;
+}
+
+/** Followed feeds a crawl should fetch now: all of them, or only those due (`dueBy`), never those under Retry-After unless forced. */
+export function selectFeeds(store: Store, options: { dueBy?: Date; force?: boolean; now?: Date } = {}): StoredFeed[] {
+  const now = (options.now ?? new Date()).toISOString();
+  const due = options.dueBy?.toISOString();
+  return store.listFeeds().filter((feed) => {
+    if (!feed.following) return false;
+    if (options.force) return true;
+    if (feed.schedule.retryAfter !== null && feed.schedule.retryAfter > now) return false;
+    return due === undefined || feed.schedule.nextDue <= due;
+  });
+}
+
+/** The follower's own site URL (`followerUrl`, else the profile's `url`), where mirror pages are published. */
+export function siteUrlOf(crawler: Crawler): string | undefined {
+  return crawler.config.followerUrl || followerUrlOf(crawler.config.contentDir);
+}
+
+function followerUrlOf(contentDir: string): string | undefined {
+  try {
+    return loadProfile(contentDir).url;
+  } catch {
+    return undefined; // no profile (a crawler-only setup): the User-Agent just leaves the follower out
+  }
+}

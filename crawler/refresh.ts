@@ -1,0 +1,151 @@
+/**
+ * One feed through the pipeline, like miniflux's `RefreshFeed`: fetch → parse → verify → build entries →
+ * store, then plan the next fetch. This is the only module that connects the steps. Whatever fails is
+ * recorded on the feed (message, code, consecutive count, next retry) and never touches stored entries: a
+ * broken fetch or feed leaves the previous copy exactly as it was.
+ */
+import type { Authenticator } from "./authenticate.ts";
+import { buildStoredEntries } from "./entries.ts";
+import { CrawlerError, FetchError } from "./errors.ts";
+import { fetchFeed, type FetchOptions, type FetchResult } from "./fetch.ts";
+import type { FetchLogRecord, StoredFeed } from "./model.ts";
+import { parseFeed, type FeedText, type ParsedFeed } from "./parse/index.ts";
+import { sanitizeText } from "./sanitize.ts";
+import { addSeconds, planNextInterval, planRetry, type ScheduleLimits } from "./schedule.ts";
+import type { Store } from "./store.ts";
+
+/** What a refresh needs; built once per crawl or daemon. */
+export interface RefreshContext {
+  readonly store: Store;
+  readonly authenticator: Authenticator;
+  readonly fetch: FetchOptions;
+  readonly limits: ScheduleLimits;
+  /** Fetches answered 301/308 to the same place before the stored URL moves. @default 3 */
+  readonly redirectMoves?: number;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** The outcome of one refresh, for progress output. */
+export interface RefreshResult {
+  readonly feedId: string;
+  readonly outcome: "new" | "unchanged" | "error";
+  /** New entry versions stored. */
+  readonly added: number;
+  readonly error?: CrawlerError;
+  /** Warnings about an otherwise successful fetch (bozo feed, entries that failed verification). */
+  readonly warnings: readonly string[];
+}
+
+/** Refreshes one stored feed; never throws for anything the feed or the network does. */
+export async function refreshFeed(feedId: string, context: RefreshContext): Promise<RefreshResult> {
+  const now = context.now?.() ?? new Date();
+  const started = performance.now();
+  const feed = context.store.getFeed(feedId);
+  if (!feed) return { feedId, outcome: "error", added: 0, warnings: [], error: new CrawlerError("unknown-feed", `refresh: no feed with id ${feedId}`) };
+
+  let fetched: FetchResult;
+  try {
+    fetched = await fetchFeed(feed.url, feed.validators, context.fetch);
+  } catch (error) {
+    return recordFailure(feed, toCrawlerError(error, feed.url), now, started, context);
+  }
+  if (fetched.kind === "not-modified") {
+    const next = planNextInterval(feed.recentPosts, now, context.limits, { cacheControl: fetched.cacheControl, expires: fetched.expires });
+    const updated: StoredFeed = {
+      ...succeeded(feed, fetched, now, next, context),
+      validators: { ...feed.validators, etag: fetched.etag ?? feed.validators.etag, lastModified: fetched.lastModified ?? feed.validators.lastModified },
+      lastFetch: summary(now, "unchanged", fetched.status, started, null),
+    };
+    await context.store.commitRefresh({ feed: updated, log: logLine(updated, null) });
+    return { feedId, outcome: "unchanged", added: 0, warnings: [] };
+  }
+
+  let parsed: ParsedFeed;
+  try {
+    parsed = parseFeed(fetched.body, { url: fetched.url, contentType: fetched.contentType ?? undefined });
+  } catch (error) {
+    return recordFailure(feed, toCrawlerError(error, fetched.url), now, started, context);
+  }
+  const auth = context.authenticator.authenticate(feed, parsed, now);
+  const entries = buildStoredEntries(feed.id, parsed, auth, now);
+  const warnings = [...auth.problems, ...(parsed.bozo ? [`the feed is not well formed (${parsed.bozoReasons[0] ?? "repaired"}); read leniently`] : [])];
+  const recentPosts = mergeRecent(feed.recentPosts, entries.map((e) => e.published));
+  const next = planNextInterval(recentPosts, now, context.limits, { ttlMinutes: parsed.ttl, cacheControl: fetched.cacheControl, expires: fetched.expires });
+  const updated: StoredFeed = {
+    ...succeeded(feed, fetched, now, next, context),
+    title: plain(parsed.title) ?? feed.title,
+    siteUrl: parsed.siteUrl ?? feed.siteUrl,
+    description: plain(parsed.description) ?? feed.description,
+    language: parsed.language ?? feed.language,
+    format: parsed.format,
+    validators: { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash: fetched.bodyHash },
+    recentPosts,
+    capsule: auth.capsule,
+    lastFetch: summary(now, "new", fetched.status, started, warnings[0] ?? null),
+  };
+  const added = await context.store.commitRefresh({ feed: updated, entries, log: logLine(updated, null) });
+  return { feedId, outcome: added > 0 ? "new" : "unchanged", added, warnings };
+}
+
+// Success resets the error count and plans from the feed's own rhythm; repeated permanent redirects move it.
+function succeeded(feed: StoredFeed, fetched: FetchResult, now: Date, next: number, context: RefreshContext): StoredFeed {
+  const moved = permanentTarget(fetched);
+  const count = moved && feed.permanentRedirect?.to === moved ? feed.permanentRedirect.count + 1 : moved ? 1 : 0;
+  const move = moved !== null && count >= (context.redirectMoves ?? 3);
+  return {
+    ...feed,
+    url: move ? moved : feed.url,
+    permanentRedirect: moved && !move ? { to: moved, count } : null,
+    lastSuccess: now.toISOString(),
+    errors: { consecutive: 0, code: null, message: null, since: null },
+    schedule: { nextDue: addSeconds(now, next), intervalSeconds: next, retryAfter: null },
+  };
+}
+
+/** Where every hop of this fetch pointed permanently (301/308 all the way), or null. */
+function permanentTarget(fetched: FetchResult): string | null {
+  if (fetched.redirects.length === 0) return null;
+  return fetched.redirects.every((hop) => hop.status === 301 || hop.status === 308) ? fetched.url : null;
+}
+
+async function recordFailure(feed: StoredFeed, error: CrawlerError, now: Date, started: number, context: RefreshContext): Promise<RefreshResult> {
+  const consecutive = feed.errors.consecutive + 1;
+  const retryAfter = error instanceof FetchError ? error.retryAfter : null;
+  const wait = planRetry(consecutive, now, context.limits, retryAfter);
+  const updated: StoredFeed = {
+    ...feed,
+    errors: { consecutive, code: error.code, message: error.message, since: feed.errors.since ?? now.toISOString() },
+    schedule: { nextDue: addSeconds(now, wait), intervalSeconds: wait, retryAfter: retryAfter ? retryAfter.toISOString() : null },
+    lastFetch: summary(now, "error", error instanceof FetchError ? error.status ?? null : null, started, error.message),
+  };
+  await context.store.commitRefresh({ feed: updated, log: logLine(updated, error.code) });
+  return { feedId: feed.id, outcome: "error", added: 0, error, warnings: [] };
+}
+
+function toCrawlerError(error: unknown, url: string): CrawlerError {
+  if (error instanceof CrawlerError) return error;
+  return new CrawlerError("internal", `refresh: unexpected failure (${error instanceof Error ? error.message : String(error)}): ${url}`, {
+    cause: error, hint: "This is a bug in Capsule: please report it with the feed URL.",
+  });
+}
+
+function summary(now: Date, outcome: "new" | "unchanged" | "error", status: number | null, started: number, message: string | null) {
+  return { at: now.toISOString(), outcome, status, added: 0, ms: Math.round(performance.now() - started), message };
+}
+
+function logLine(feed: StoredFeed, code: string | null): FetchLogRecord {
+  return { ...feed.lastFetch!, url: feed.url, code };
+}
+
+function mergeRecent(previous: readonly string[], published: readonly string[]): string[] {
+  return [...new Set([...published, ...previous])].sort().reverse().slice(0, 20);
+}
+
+// Titles and descriptions are shown as text: markup in an HTML-typed one is reduced to its words.
+function plain(text: FeedText | null): string | null {
+  if (text === null) return null;
+  const value = text.type === "html" ? sanitizeText(text.value) : text.value.replace(/\s+/g, " ");
+  return value.trim() || null;
+}
+
