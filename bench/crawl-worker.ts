@@ -51,6 +51,7 @@ async function crawl(): Promise<Record<string, number>> {
   const config = loadConfig({
     dataDir: join(folder, "store"), contentDir: join(folder, "content"), allowPrivateAddresses: "true",
     concurrency: String(CONCURRENCY), perHostConcurrency: String(CONCURRENCY), followerUrl: "https://bench.example/",
+    ...(process.env.BENCH_WORKERS ? { workers: process.env.BENCH_WORKERS } : {}),
   }, {});
   const crawler = openCrawler(config);
   try {
@@ -78,7 +79,12 @@ async function crawl(): Promise<Record<string, number>> {
 // Peak memory the process owns (anonymous pages), sampled; LMDB's memory-mapped file pages are the OS page
 // cache of the store and count in RSS but not here. Both are printed.
 let peakAnonKb = 0;
+let peakHeap = 0;
+let peakExternal = 0;
 const sampleMemory = () => {
+  const usage = process.memoryUsage();
+  peakHeap = Math.max(peakHeap, usage.heapUsed);
+  peakExternal = Math.max(peakExternal, usage.external);
   const match = /RssAnon:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"));
   if (match) peakAnonKb = Math.max(peakAnonKb, Number(match[1]));
 };
@@ -89,4 +95,4 @@ const ms = (extra["crawlMs"] as number | undefined) ?? performance.now() - start
 sampleMemory();
 clearInterval(sampler);
 const maxRssMb = process.resourceUsage().maxRSS / 1024;
-process.stdout.write(`RESULT ${JSON.stringify({ phase, feeds: FEEDS, ms, feedsPerSecond: (FEEDS / ms) * 1000, maxRssMb, peakAnonMb: peakAnonKb / 1024, ...extra })}\n`);
+process.stdout.write(`RESULT ${JSON.stringify({ phase, feeds: FEEDS, ms, feedsPerSecond: (FEEDS / ms) * 1000, maxRssMb, peakAnonMb: peakAnonKb / 1024, peakHeapMb: peakHeap / 2 ** 20, peakExternalMb: peakExternal / 2 ** 20, ...extra })}\n`);

@@ -10,17 +10,15 @@
 // Targets (issue 4): first crawl ≥ 5× newsboat; re-crawl ≥ 0.8× the bare got loop; peak memory ≤ 256 MB.
 // Run: node --import tsx bench/crawl.ts [feeds=10000] [runs=3]   (needs nginx and newsboat: apt-get install nginx-light newsboat)
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createSigner, deriveKeyPair, listCheckpointItems, renderEnvelopeXml, renderIdentityXml, renderNamespaceAttribute } from "../site/format/index.ts";
+import { capsuleFeed, ENTRIES_PER_FEED, plainFeed } from "./crawl-feeds.ts";
 
 const REPO = resolve(new URL(".", import.meta.url).pathname, "..");
 const FEEDS = Number(process.argv[2] ?? 10_000);
 const RUNS = Number(process.argv[3] ?? 3);
 const NEWSBOAT_FEEDS = Math.min(2_000, FEEDS);
-const ENTRIES = 20;
 const CONCURRENCY = 32;
 const PORT = 18_000 + Math.floor(Math.random() * 2_000);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -30,38 +28,6 @@ for (const tool of ["/usr/sbin/nginx", "/usr/bin/newsboat"]) {
     console.error(`bench/crawl: ${tool} is missing. Install it with: apt-get install -y nginx-light newsboat`);
     process.exit(1);
   }
-}
-
-const PARAGRAPH = "A paragraph about the week: clay, glaze, the <a href=\"/kiln\">kiln</a> and the market. ";
-
-function plainFeed(n: number): string {
-  const items = Array.from({ length: ENTRIES }, (_, i) => {
-    const date = new Date(Date.UTC(2026, 0, 1) - (n + i * 97) * 3_600_000).toUTCString();
-    const body = `<p>${PARAGRAPH.repeat(4)}</p><p><img src="/img/${i}.jpg" alt="photo ${i}"> <em>Post ${i}</em> of feed ${n}.</p>`;
-    return `<item><title>Post ${i} of feed ${n} &amp; friends</title><link>https://site${n}.example/posts/${i}/</link><guid>https://site${n}.example/posts/${i}/</guid><pubDate>${date}</pubDate><description>${escape(body)}</description><category>notes</category></item>`;
-  });
-  return `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Feed ${n}</title><link>https://site${n}.example/</link><description>Feed number ${n}</description>\n${items.join("\n")}\n</channel></rss>\n`;
-}
-
-function capsuleFeed(n: number): string {
-  const seed = (role: string) => createHash("sha256").update(`${role}-${n}`).digest();
-  const rootKey = deriveKeyPair(seed("root"));
-  const signingKey = deriveKeyPair(seed("signing"));
-  const signer = createSigner({ rootKey, signingKey });
-  const certificate = signer.certifyKey({ subject: signingKey.did, purpose: "sign", serial: 1, issued: "2025-01-01T00:00:00Z" });
-  const sealed = Array.from({ length: ENTRIES }, (_, i) => signer.signEntry({
-    id: `post-${i}`, kind: i % 4 === 0 ? "article" : "note", title: i % 4 === 0 ? `Article ${i}` : undefined,
-    published: new Date(Date.UTC(2026, 0, 1) - (n + i * 97) * 3_600_000).toISOString().replace(/\.\d+Z$/, "Z"),
-    body: `${"A paragraph about the week: clay, glaze, the [kiln](/kiln) and the market. ".repeat(4)}\n\n*Post ${i}* of capsule ${n}.`,
-  }));
-  const checkpoint = signer.signCheckpoint({ created: "2026-01-01T00:00:00Z", entries: listCheckpointItems(sealed) });
-  const items = sealed.map((s, i) => `<item><title>${s.value.title ?? ""}</title><link>https://capsule${n}.example/posts/post-${i}/</link><guid>https://capsule${n}.example/posts/post-${i}/</guid><pubDate>${new Date(s.value.published).toUTCString()}</pubDate><description>${escape(`<p>${s.value.body}</p>`)}</description>${renderEnvelopeXml("entry", s.envelope)}</item>`);
-  return `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" ${renderNamespaceAttribute()}><channel><title>Capsule ${n}</title><link>https://capsule${n}.example/</link><description>Capsule number ${n}</description>\n` +
-    `${renderIdentityXml(`https://capsule${n}.example/.well-known/capsule.json`, rootKey.did)}\n${renderEnvelopeXml("certificate", certificate.envelope)}\n${renderEnvelopeXml("checkpoint", checkpoint.envelope)}\n${items.join("\n")}\n</channel></rss>\n`;
-}
-
-function escape(html: string): string {
-  return html.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 function startNginx(folder: string) {
@@ -90,7 +56,9 @@ function worker(phase: string, folder: string): Record<string, number> {
   // BENCH_CPU_PROF=folder writes a V8 profile of each crawl phase there (open it in Chrome DevTools).
   const profile = process.env.BENCH_CPU_PROF && phase === "crawl" ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [];
   const out = execFileSync(process.execPath, [...profile, "--import", "tsx", join(REPO, "bench/crawl-worker.ts"), phase, folder, BASE, String(FEEDS), String(CONCURRENCY)], { encoding: "utf8", maxBuffer: 1 << 26 });
-  return JSON.parse(out.split("\n").find((line) => line.startsWith("RESULT "))!.slice(7));
+  const result = JSON.parse(out.split("\n").find((line) => line.startsWith("RESULT "))!.slice(7)) as Record<string, number>;
+  if (process.env.BENCH_VERBOSE) process.stderr.write(`${JSON.stringify(result)}\n`);
+  return result;
 }
 
 function newsboat(folder: string): number {
@@ -139,7 +107,7 @@ try {
   }
   const m = Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, median(v)])) as Record<string, number>;
   const row = (name: string, value: number, note = "") => console.log(`${name.padEnd(34)} ${Math.round(value).toLocaleString("en").padStart(8)} feeds/s${note}`);
-  console.log(`\n${FEEDS.toLocaleString("en")} feeds × ${ENTRIES} entries (${(FEEDS / 5).toLocaleString("en")} signed capsules), nginx on loopback, concurrency ${CONCURRENCY}; median of ${RUNS} runs`);
+  console.log(`\n${FEEDS.toLocaleString("en")} feeds × ${ENTRIES_PER_FEED} entries (${(FEEDS / 5).toLocaleString("en")} signed capsules), nginx on loopback, concurrency ${CONCURRENCY}; median of ${RUNS} runs`);
   row("bare node:http keep-alive loop", m.http!);
   row("bare got loop", m.got!);
   row("first crawl (fetch→store)", m.first!, `   ${(m.first! / m.newsboat!).toFixed(1)}× newsboat (target ≥ 5×), peak ${Math.round(m.firstAnon!)} MB own + store pages = ${Math.round(m.firstRss!)} MB RSS`);

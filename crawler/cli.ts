@@ -37,7 +37,7 @@ function readFlags(flags: Flags): Partial<Record<OptionName, string>> {
 }
 
 const CRAWL_OPTIONS: readonly OptionName[] = [
-  "dataDir", "mirrorDir", "contentDir", "followerUrl", "concurrency", "perHostConcurrency", "connectTimeout", "timeout",
+  "dataDir", "mirrorDir", "contentDir", "followerUrl", "concurrency", "perHostConcurrency", "workers", "connectTimeout", "timeout",
   "maxBodyBytes", "maxRedirects", "redirectMoves", "allowPrivateAddresses", "minInterval", "maxInterval", "maxBackoff", "logPerFeed",
 ];
 

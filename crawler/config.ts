@@ -3,6 +3,7 @@
  * variable, its default and its check. `loadConfig` reads command-line values first, then the environment,
  * then the default, checks them all at start-up and stops with one clear line naming the first bad value.
  */
+import { availableParallelism } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import { ConfigError } from "./errors.ts";
 
@@ -24,6 +25,10 @@ export const OPTIONS = {
   contentDir: { env: "CAPSULE_CONTENT_DIR", kind: "string", default: "content", doc: "where following.yaml and profile.yaml live" },
   followerUrl: { env: "CAPSULE_URL", kind: "url", default: "", doc: "your capsule's URL, named in the User-Agent (default: profile.yaml url)" },
   concurrency: { env: "CAPSULE_CONCURRENCY", kind: "integer", default: "32", min: 1, max: 1024, doc: "feeds fetched at once" },
+  workers: {
+    env: "CAPSULE_WORKERS", kind: "integer", default: String(Math.max(1, availableParallelism() - 1)), min: 0, max: 64,
+    doc: "worker threads that parse and sanitise on crawls of many feeds (0: none; default: one per core beyond the first)",
+  },
   perHostConcurrency: { env: "CAPSULE_PER_HOST_CONCURRENCY", kind: "integer", default: "2", min: 1, max: 64, doc: "feeds fetched at once from one host" },
   connectTimeout: { env: "CAPSULE_CONNECT_TIMEOUT", kind: "duration", default: "10s", min: 1, max: 300, doc: "DNS lookup and connection" },
   timeout: { env: "CAPSULE_TIMEOUT", kind: "duration", default: "30s", min: 1, max: 3600, doc: "a whole fetch, body included" },

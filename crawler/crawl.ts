@@ -10,9 +10,13 @@ import { Authenticator } from "./authenticate.ts";
 import type { CrawlerConfig } from "./config.ts";
 import { buildUserAgent, createFetchAgent, type FetchAgent, type FetchOptions } from "./fetch.ts";
 import type { StoredFeed } from "./model.ts";
+import { ProcessPool } from "./process-pool.ts";
 import { FetchQueue } from "./queue.ts";
 import { refreshFeed, type RefreshContext, type RefreshResult } from "./refresh.ts";
 import { openStore, type Store } from "./store.ts";
+
+/** Feeds in one crawl from which parsing moves to worker threads. */
+export const WORKER_THRESHOLD = 200;
 
 const PACKAGE = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string; homepage?: string };
 
@@ -94,17 +98,24 @@ export async function syncFollowList(crawler: Crawler): Promise<{ added: string[
  */
 export async function crawlFeeds(crawler: Crawler, feeds: readonly StoredFeed[], onProgress?: (progress: CrawlProgress, result: RefreshResult) => void): Promise<CrawlProgress> {
   const progress: CrawlProgress = { total: feeds.length, done: 0, added: 0, unchanged: 0, errors: 0 };
-  await Promise.all(feeds.map(async (feed) => {
-    const result = await crawler.queue.add(feed.id, feed.url, () => refreshFeed(feed.id, crawler.context)).catch((error: unknown) => ({
-      feedId: feed.id, outcome: "error" as const, added: 0, warnings: [], error: error as never,
+  // Worker threads pay for themselves only on big crawls (starting one costs about as much as 100 feeds).
+  const pool = crawler.config.workers > 0 && feeds.length >= WORKER_THRESHOLD ? new ProcessPool(crawler.config.workers) : undefined;
+  const context: RefreshContext = pool ? { ...crawler.context, pool } : crawler.context;
+  try {
+    await Promise.all(feeds.map(async (feed) => {
+      const result = await crawler.queue.add(feed.id, feed.url, () => refreshFeed(feed.id, context)).catch((error: unknown) => ({
+        feedId: feed.id, outcome: "error" as const, added: 0, warnings: [], error: error as never,
+      }));
+      if (!result) return; // already queued by someone else
+      progress.done++;
+      progress.added += result.added;
+      if (result.outcome === "error") progress.errors++;
+      else if (result.outcome === "unchanged") progress.unchanged++;
+      onProgress?.(progress, result);
     }));
-    if (!result) return; // already queued by someone else
-    progress.done++;
-    progress.added += result.added;
-    if (result.outcome === "error") progress.errors++;
-    else if (result.outcome === "unchanged") progress.unchanged++;
-    onProgress?.(progress, result);
-  }));
+  } finally {
+    await pool?.close();
+  }
   return progress;
 }
 

@@ -1,16 +1,15 @@
 /**
- * One feed through the pipeline, like miniflux's `RefreshFeed`: fetch → parse → verify → build entries →
- * store, then plan the next fetch. This is the only module that connects the steps. Whatever fails is
- * recorded on the feed (message, code, consecutive count, next retry) and never touches stored entries: a
+ * One feed through the pipeline, like miniflux's `RefreshFeed`: fetch → process (parse → verify → build
+ * entries: crawler/process.ts, in a worker thread on large crawls) → store, then plan the next fetch. This
+ * is the only module that connects the steps. Whatever fails is recorded on the feed (message, code, consecutive count, next retry) and never touches stored entries: a
  * broken fetch or feed leaves the previous copy exactly as it was.
  */
 import type { Authenticator } from "./authenticate.ts";
-import { buildStoredEntries } from "./entries.ts";
 import { CrawlerError, FetchError } from "./errors.ts";
 import { fetchFeed, type FetchOptions, type FetchResult } from "./fetch.ts";
 import type { FetchLogRecord, StoredFeed } from "./model.ts";
-import { parseFeed, type FeedText, type ParsedFeed } from "./parse/index.ts";
-import { sanitizeText } from "./sanitize.ts";
+import type { ProcessPool } from "./process-pool.ts";
+import { processFeedBody, type ProcessOutput } from "./process.ts";
 import { addSeconds, planNextInterval, planRetry, type ScheduleLimits } from "./schedule.ts";
 import type { Store } from "./store.ts";
 
@@ -18,6 +17,8 @@ import type { Store } from "./store.ts";
 export interface RefreshContext {
   readonly store: Store;
   readonly authenticator: Authenticator;
+  /** Worker threads for parsing and sanitising; without one, that happens in this thread. */
+  readonly pool?: ProcessPool;
   readonly fetch: FetchOptions;
   readonly limits: ScheduleLimits;
   /** Fetches answered 301/308 to the same place before the stored URL moves. @default 3 */
@@ -61,27 +62,26 @@ export async function refreshFeed(feedId: string, context: RefreshContext): Prom
     return { feedId, outcome: "unchanged", added: 0, warnings: [] };
   }
 
-  let parsed: ParsedFeed;
+  const input = { feed, body: fetched.body, url: fetched.url, contentType: fetched.contentType, now: now.toISOString() };
+  let processed: ProcessOutput;
   try {
-    parsed = parseFeed(fetched.body, { url: fetched.url, contentType: fetched.contentType ?? undefined });
+    processed = context.pool ? await context.pool.run(input) : processFeedBody(input, context.authenticator);
   } catch (error) {
     return recordFailure(feed, toCrawlerError(error, fetched.url), now, started, context);
   }
-  const auth = context.authenticator.authenticate(feed, parsed, now);
-  const entries = buildStoredEntries(feed.id, parsed, auth, now);
-  const warnings = [...auth.problems, ...(parsed.bozo ? [`the feed is not well formed (${parsed.bozoReasons[0] ?? "repaired"}); read leniently`] : [])];
+  const { meta, entries, warnings } = processed;
   const recentPosts = mergeRecent(feed.recentPosts, entries.map((e) => e.published));
-  const next = planNextInterval(recentPosts, now, context.limits, { ttlMinutes: parsed.ttl, cacheControl: fetched.cacheControl, expires: fetched.expires });
+  const next = planNextInterval(recentPosts, now, context.limits, { ttlMinutes: meta.ttl, cacheControl: fetched.cacheControl, expires: fetched.expires });
   const updated: StoredFeed = {
     ...succeeded(feed, fetched, now, next, context),
-    title: plain(parsed.title) ?? feed.title,
-    siteUrl: parsed.siteUrl ?? feed.siteUrl,
-    description: plain(parsed.description) ?? feed.description,
-    language: parsed.language ?? feed.language,
-    format: parsed.format,
+    title: meta.title ?? feed.title,
+    siteUrl: meta.siteUrl ?? feed.siteUrl,
+    description: meta.description ?? feed.description,
+    language: meta.language ?? feed.language,
+    format: meta.format,
     validators: { etag: fetched.etag, lastModified: fetched.lastModified, bodyHash: fetched.bodyHash },
     recentPosts,
-    capsule: auth.capsule,
+    capsule: processed.capsule,
     lastFetch: summary(now, "new", fetched.status, started, warnings[0] ?? null),
   };
   const added = await context.store.commitRefresh({ feed: updated, entries, log: logLine(updated, null) });
@@ -141,11 +141,3 @@ function logLine(feed: StoredFeed, code: string | null): FetchLogRecord {
 function mergeRecent(previous: readonly string[], published: readonly string[]): string[] {
   return [...new Set([...published, ...previous])].sort().reverse().slice(0, 20);
 }
-
-// Titles and descriptions are shown as text: markup in an HTML-typed one is reduced to its words.
-function plain(text: FeedText | null): string | null {
-  if (text === null) return null;
-  const value = text.type === "html" ? sanitizeText(text.value) : text.value.replace(/\s+/g, " ");
-  return value.trim() || null;
-}
-

@@ -46,7 +46,8 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
   let root: RootDatabase;
   try {
     mkdirSync(path, { recursive: true });
-    root = open({ path, compression: true });
+    // No compression: LZ4 on every put cost more CPU than parsing the feed did (bench/crawl.ts).
+    root = open({ path });
   } catch (error) {
     throw new StoreError("store-open", `store: cannot open the data folder ${path} (${(error as Error).message})`, {
       cause: error, hint: "Check that the folder is writable and not on a network file system (LMDB needs mmap and file locks).",

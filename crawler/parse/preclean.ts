@@ -1,9 +1,10 @@
 /**
  * The lenient pre-clean for broken XML seen in the wild, run only after a strict read failed (the feed is
- * then bozo). It repairs text, not structure: characters XML forbids (NUL and other controls), bare `&`,
- * HTML named entities XML does not know (`&nbsp;` → `&#160;`), and unknown entity names (escaped so they
- * show as text). CDATA sections and comments are left alone, because `&` is literal inside them. Structural
- * damage (unclosed tags, unquoted attributes) is repaired by the lenient reader that runs next. Linear time.
+ * then bozo). It repairs text, not structure: characters XML forbids (NUL and other controls), bare `&` and
+ * `<` (`AT&T`, `a < b`), HTML named entities XML does not know (`&nbsp;` → `&#160;`), `&#X41;` (XML wants
+ * `&#x41;`), and unknown entity names (escaped so they show as text). CDATA sections and comments are left
+ * alone, because `&` and `<` are literal inside them. Structural damage (unclosed tags, unquoted attributes)
+ * is repaired by the lenient reader that runs next. Linear time.
  *
  * Entity safety lives in `doctype.ts`: declared entities expand within a budget, external ones are never
  * loaded; the pre-clean leaves names the DOCTYPE declares to it.
@@ -19,6 +20,8 @@ export interface PrecleanResult {
 
 const INVALID_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 const PROTECTED = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)/g;
+// A `<` that cannot start markup (`a < b`, `<3`): not a name start, `/`, `!` or `?` after it.
+const STRAY_LT = /<(?![A-Za-z_:\u00c0-\uffff/!?])/g;
 const REFERENCE = /&(#[0-9]{1,8};|#[xX][0-9a-fA-F]{1,8};|[A-Za-z_:\u00c0-\uffff][-\w.:\u00b7\u00c0-\uffff]{0,63};)?/g;
 
 /** Repairs characters and references a strict XML reader rejects; see the module comment for what and why. */
@@ -32,7 +35,12 @@ export function precleanXml(text: string): PrecleanResult {
   }
 
   const declared = readDeclaredEntityNames(cleaned);
-  const counts = { bare: 0, html: 0, unknown: 0, invalid: 0 };
+  const counts = { bare: 0, html: 0, unknown: 0, invalid: 0, upperX: 0, lt: 0 };
+  const escapeStrayLt = (): string => {
+    counts.lt += 1;
+    return "&lt;";
+  };
+  const fixSegment = (segment: string): string => fixReferences(segment).replace(STRAY_LT, escapeStrayLt);
   const fixReferences = (segment: string): string =>
     segment.replace(REFERENCE, (match, ref: string | undefined) => {
       if (ref === undefined) {
@@ -41,9 +49,14 @@ export function precleanXml(text: string): PrecleanResult {
       }
       const name = ref.slice(0, -1);
       if (name.startsWith("#")) {
-        if (decodeCharRef(name) !== undefined) return match;
-        counts.invalid += 1;
-        return "";
+        if (decodeCharRef(name) === undefined) {
+          counts.invalid += 1;
+          return "";
+        }
+        if (name[1] !== "X") return match;
+        // XML spells hexadecimal references with a lower-case x only; HTML reads both.
+        counts.upperX += 1;
+        return `&#x${name.slice(2)};`;
       }
       if (PREDEFINED[name] !== undefined || declared.has(name)) return match;
       const html = lookupHtmlEntity(name);
@@ -55,10 +68,12 @@ export function precleanXml(text: string): PrecleanResult {
       return `&amp;${ref}`;
     });
 
-  cleaned = mapUnprotected(cleaned, fixReferences);
+  cleaned = mapUnprotected(cleaned, fixSegment);
   if (counts.bare > 0) repairs.push(`escaped ${counts.bare} bare \`&\``);
+  if (counts.lt > 0) repairs.push(`escaped ${counts.lt} \`<\` that start${counts.lt === 1 ? "s" : ""} no tag`);
   if (counts.html > 0) repairs.push(`replaced ${counts.html} HTML entit${counts.html === 1 ? "y" : "ies"} XML does not define`);
   if (counts.unknown > 0) repairs.push(`kept ${counts.unknown} unknown entit${counts.unknown === 1 ? "y" : "ies"} as text`);
+  if (counts.upperX > 0) repairs.push(`lower-cased the x of ${counts.upperX} \`&#X\` reference${pluralize(counts.upperX)}`);
   if (counts.invalid > 0) repairs.push(`removed ${counts.invalid} reference${pluralize(counts.invalid)} to characters XML does not allow`);
   return { text: cleaned, repairs };
 }

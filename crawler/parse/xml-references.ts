@@ -1,66 +1,52 @@
 /**
- * Character and entity references in XML text and attribute values (XML 1.0 §4.1): the five predefined
- * entities, numeric references (checked against XML's Char production), and entities the DOCTYPE declares
- * (through the bounded `EntityExpander`). Anything else is reported: the strict reader stops there, the
- * lenient one reads HTML names (`&nbsp;`) as HTML would and keeps unknown and external references as text.
+ * Named entity references for the tokenizer (XML 1.0 §4.1): the five predefined entities, entities the
+ * DOCTYPE declares (through the bounded `EntityExpander`, since saxes does not expand them itself) and, when
+ * reading leniently, HTML names (`&nbsp;`) as HTML would read them. Anything else is left unresolved: the
+ * tokenizer then reports it (strict reading stops there) and keeps the reference as text. External entities
+ * are never loaded, whatever they point at. Character references (`&#160;`) are the tokenizer's own business.
  */
-import { type EntityExpander, PREDEFINED, decodeCharRef } from "./doctype.ts";
-import { repairC1Controls } from "./decode.ts";
+import { EntityExpander, PREDEFINED } from "./doctype.ts";
 import { lookupHtmlEntity } from "./entities.ts";
 
-const REFERENCE = /&(#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z_:\u00c0-\uffff][-\w.:\u00b7\u00c0-\uffff]{0,63});/y;
+const NAME = /^[A-Za-z_:\u00c0-\uffff][-\w.:\u00b7\u00c0-\uffff]*$/;
 
-/** Decodes references for one document, reporting each bad one to `report` (which may throw). */
-export class ReferenceDecoder {
-  constructor(
-    private readonly entities: EntityExpander,
-    private readonly lenient: boolean,
-    private readonly report: (problem: string) => void,
-  ) {}
+/** Resolves entity names for one document and remembers why the last one could not be resolved. */
+export class EntityResolver {
+  /** Why the last unresolved reference failed, phrased for a bozo reason; "" before any failed. */
+  problem = "";
+  private entities = new EntityExpander(new Map(), 0);
 
-  /** Decodes references in text or an attribute value (attributes also normalise whitespace, XML 1.0 §3.3.3). */
-  decode(raw: string, isAttribute: boolean): string {
-    const source = isAttribute ? raw.replace(/[\t\n\r]/g, " ") : raw;
-    if (!source.includes("&")) return source;
-    const parts: string[] = [];
-    let last = 0;
-    let amp = source.indexOf("&");
-    while (amp !== -1) {
-      parts.push(source.slice(last, amp));
-      REFERENCE.lastIndex = amp;
-      const ref = REFERENCE.exec(source)?.[1] ?? "";
-      const value = ref === "" ? undefined : this.decodeReference(ref);
-      if (value === undefined) {
-        this.report(describeBadReference(ref, this.entities));
-        parts.push("&");
-        last = amp + 1;
-      } else {
-        parts.push(value);
-        last = amp + ref.length + 2;
-      }
-      amp = source.indexOf("&", last);
-    }
-    parts.push(source.slice(last));
-    return parts.join("");
+  constructor(private readonly lenient: boolean) {}
+
+  /** Uses the entities a DOCTYPE declared from now on. */
+  declare(entities: EntityExpander): void {
+    this.entities = entities;
   }
 
-  private decodeReference(ref: string): string | undefined {
-    if (ref.startsWith("#")) {
-      // &#146; means ’ in every feed that writes it (windows-1252), as in HTML; U+0092 itself is never meant.
-      const char = decodeCharRef(ref);
-      return char === undefined ? undefined : repairC1Controls(char);
-    }
-    const predefined = PREDEFINED[ref];
+  /** The replacement text of `&name;`, or undefined; throws `EntityLimitError` past the expansion budget. */
+  resolve(name: string): string | undefined {
+    const predefined = PREDEFINED[name];
     if (predefined !== undefined) return predefined;
-    if (this.entities.has(ref) && !this.entities.isExternal(ref)) return this.entities.expand(ref);
-    if (!this.lenient) return undefined;
-    // Lenient: an HTML name (feeds love &nbsp;), else keep the reference as text. External entities stay text.
-    return this.entities.isExternal(ref) ? `&${ref};` : lookupHtmlEntity(ref) ?? `&${ref};`;
+    // saxes reads a reference up to the next `;`, so an unescaped `&` arrives as a "name" with spaces or markup.
+    if (!NAME.test(name)) {
+      this.problem = "a bare `&`";
+      return undefined;
+    }
+    if (this.entities.has(name)) {
+      if (!this.entities.isExternal(name)) return this.entities.expand(name);
+      this.problem = `the external entity &${name}; (external entities are never loaded)`;
+      return undefined;
+    }
+    const html = this.lenient ? lookupHtmlEntity(name) : undefined;
+    if (html !== undefined) return html;
+    this.problem = `an undefined entity &${name};`;
+    return undefined;
   }
-}
 
-function describeBadReference(ref: string, entities: EntityExpander): string {
-  if (ref === "") return "a bare `&`";
-  if (entities.isExternal(ref)) return `the external entity &${ref}; (external entities are never loaded)`;
-  return `an undefined entity &${ref};`;
+  /** An object to install as saxes' `ENTITIES` table, answering each lookup through `resolve`. */
+  createTable(): Record<string, string> {
+    return new Proxy({} as Record<string, string>, {
+      get: (_target, name) => (typeof name === "string" ? this.resolve(name) : undefined),
+    });
+  }
 }

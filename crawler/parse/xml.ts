@@ -1,15 +1,17 @@
 /**
- * A small namespace-aware XML reader that builds the tree the format mappers walk. It exists because the
- * mappers need what a feed library's object output drops: `xml:base` and `xml:lang` on any element, unknown
- * namespaces (the capsule one), text constructs with their markup, and a strict/lenient switch that tells
- * well-formed documents from repaired ones (the bozo flag). It runs in one pass over the string with
- * `indexOf` and sticky regexes (linear in the input), keeps no recursion, bounds depth and entity expansion,
- * and never does I/O: external entities are not loaded, whatever they point at.
+ * The one door to the XML tokenizer (saxes, https://github.com/lddubeau/saxes): text in, the tree the format
+ * mappers walk out. A tree of our own, rather than a feed library's objects, keeps what the mappers need and
+ * those drop: `xml:base` and `xml:lang` on any element, unknown namespaces (the capsule one), text constructs
+ * with their markup. saxes checks well-formedness and, given an error handler, goes on after each error, which
+ * gives both reads `index.ts` makes: strict (the first error throws `XmlSyntaxError`, the feed is bozo) and
+ * lenient (every error becomes a repair and a usable tree is kept). saxes does not expand DOCTYPE entities:
+ * `xml-references.ts` does, within a budget, and nothing here does I/O, so external entities are never loaded.
  * https://www.w3.org/TR/xml/ · https://www.w3.org/TR/xml-names/ · https://www.w3.org/TR/xmlbase/
  */
-import { EntityExpander, readDoctype } from "./doctype.ts";
-import { ReferenceDecoder } from "./xml-references.ts";
-import { canonicalNamespace, resolveBase, XML_NS, WELL_KNOWN_PREFIXES } from "./xml-names.ts";
+import { SaxesParser } from "saxes";
+import { EntityExpander, isXmlChar, readDoctype } from "./doctype.ts";
+import { TreeBuilder } from "./xml-builder.ts";
+import { EntityResolver } from "./xml-references.ts";
 
 /** An attribute with its namespace resolved. */
 export interface XmlAttribute {
@@ -58,306 +60,117 @@ export interface XmlDocument {
 /** A well-formedness error found in strict mode, with its line and column. */
 export class XmlSyntaxError extends Error {}
 
-const NAME = /[A-Za-z_:\u00c0-\uffff][-\w.:\u00b7\u00c0-\uffff]*/y;
-const LOOSE_ATTR_NAME = /[^\s=>/<"']+/y;
 const MAX_LISTED_REPAIRS = 10;
-const INVALID_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+// A numeric reference to a C1 control (&#146;, &#x92;) means the windows-1252 character in every feed that
+// writes one; only documents that contain such a reference pay for the repair pass over their text.
+const C1_REFERENCE = /&#(?:0*1(?:2[89]|[3-5]\d)|[xX]0*[89][0-9a-fA-F]);/;
 
 /** Reads an XML document into a tree; strict mode throws `XmlSyntaxError` at the first well-formedness error. */
 export function readXml(text: string, options: XmlReadOptions): XmlDocument {
-  return new Reader(text, options).read();
+  // Line and column are worked out from the position only for the one error a strict read reports.
+  const parser = new SaxesParser<{ xmlns: false; position: false }>({ xmlns: false, position: false });
+  const repairs = new RepairList();
+  const recover = (problem: string, at = parser.position): void => {
+    if (!options.lenient) throw new XmlSyntaxError(`${problem} (${describePosition(text, at)})`);
+    repairs.add(problem);
+  };
+  const builder = new TreeBuilder({ url: options.url, maxDepth: options.maxDepth ?? 512, repairC1: C1_REFERENCE.test(text) }, recover);
+  const references = new EntityResolver(options.lenient);
+  parser.ENTITIES = references.createTable();
+  parser.on("doctype", (declaration) => {
+    if (builder.root) return;
+    const doctype = readDoctype(`<!DOCTYPE${declaration}>`, 0);
+    if (doctype) references.declare(new EntityExpander(doctype.entities, options.maxEntityExpansion ?? 1_000_000));
+  });
+  parser.on("attribute", (attribute) => builder.addAttribute(attribute));
+  parser.on("opentag", (tag) => builder.open(tag.name, tag.isSelfClosing));
+  parser.on("closetag", (tag) => {
+    if (!tag.isSelfClosing) builder.close();
+  });
+  parser.on("text", (value) => builder.appendText(value));
+  parser.on("cdata", (value) => builder.appendText(value));
+  let bareAmpersand: number | undefined;
+  parser.on("error", (error) => {
+    // saxes reads a reference up to the next `;`: after a bare `&` with none left, it only notices at the end.
+    if (parser.position >= text.length) bareAmpersand ??= findUnterminatedReference(text);
+    if (bareAmpersand !== undefined && bareAmpersand !== -1) recover("a bare `&`", bareAmpersand);
+    else {
+      const problem = describeError(error.message, text, parser.position, builder, references);
+      if (problem !== undefined) recover(problem);
+    }
+  });
+  parser.write(text).close();
+  if (!builder.root) throw new XmlSyntaxError("no root element");
+  return { root: builder.root, repairs: repairs.list() };
 }
 
-class Reader {
-  private pos = 0;
-  private readonly stack: XmlElement[] = [];
-  private readonly scopes: Record<string, string>[] = [{ xml: XML_NS }];
-  private root: XmlElement | undefined;
-  private skippedDepth = 0;
+/**
+ * saxes' message in the words of our bozo reasons, naming what it does not (the entity, the character); or
+ * undefined for what only follows from an earlier repair (see `TreeBuilder.closeUnmatched`).
+ */
+function describeError(message: string, text: string, position: number, builder: TreeBuilder, references: EntityResolver): string | undefined {
+  const sentence = message.replace(/\.$/, "");
+  switch (sentence) {
+    case "undefined entity":
+    case "disallowed character in entity name":
+      return references.problem || "a bare `&`";
+    case "empty entity name":
+      return "a bare `&`";
+    case "malformed character entity":
+      return "a reference to a character XML does not allow";
+    case "disallowed character":
+      return describeCharacter(text.codePointAt(Math.min(position, text.length) - 1) ?? 0);
+    case "unexpected close tag":
+      if (!builder.noteMismatch()) return undefined;
+      return `${builder.lastClosedName ? `<${builder.lastClosedName}>` : "an element"} is closed by an end tag that does not match it`;
+    case "document must contain a root element":
+      return "no root element";
+    case "documents may contain only one root":
+      return builder.isOpen ? undefined : "there is more than one root element";
+    case "text data outside of root node":
+      return builder.isOpen ? undefined : "text outside the root element";
+    case "unexpected end":
+      return "the document ends inside markup";
+  }
+  const unmatched = /^unmatched closing tag: (.*)$/.exec(sentence);
+  if (unmatched) return builder.closeUnmatched(unmatched[1] ?? "");
+  const unclosed = /^unclosed tag: (.*)$/.exec(sentence);
+  if (unclosed) return `<${unclosed[1] ?? ""}> is never closed`;
+  return sentence;
+}
+
+function describeCharacter(code: number): string {
+  if (code === 0x3c) return "a `<` inside an attribute value";
+  const hex = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+  return isXmlChar(code) ? `a character not allowed here (${hex})` : `a character not allowed in XML (${hex})`;
+}
+
+/** Where the last `&` starts a reference that never ends (no `;`, CDATA end or comment end after it), or -1. */
+function findUnterminatedReference(text: string): number {
+  const amp = text.lastIndexOf("&");
+  if (amp === -1 || text.indexOf(";", amp) !== -1 || text.indexOf("]]>", amp) !== -1 || text.indexOf("-->", amp) !== -1) return -1;
+  return amp;
+}
+
+function describePosition(text: string, position: number): string {
+  const at = Math.min(position, text.length);
+  const before = text.slice(0, at);
+  const line = before.split("\n").length;
+  return `line ${line}, column ${at - before.lastIndexOf("\n")}`;
+}
+
+/** The repairs of a lenient read: each kind once, and only the first few kinds. */
+class RepairList {
   private readonly repairs = new Set<string>();
-  private unlistedRepairs = 0;
-  private references: ReferenceDecoder;
-  private readonly maxDepth: number;
+  private unlisted = 0;
 
-  constructor(
-    private readonly text: string,
-    private readonly options: XmlReadOptions,
-  ) {
-    this.maxDepth = options.maxDepth ?? 512;
-    this.references = this.createDecoder(new EntityExpander(new Map(), 0));
-  }
-
-  /** A decoder whose problems go through `recover`, so strict mode throws and lenient mode records them. */
-  private createDecoder(entities: EntityExpander): ReferenceDecoder {
-    return new ReferenceDecoder(entities, this.options.lenient, (problem) => this.recover(problem, () => undefined, this.pos));
-  }
-
-  read(): XmlDocument {
-    const { text } = this;
-    if (!this.options.lenient) {
-      const bad = INVALID_CHAR.exec(text);
-      if (bad) this.fail(`a character not allowed in XML (U+${bad[0].charCodeAt(0).toString(16).padStart(4, "0")})`, bad.index);
-    }
-    while (this.pos < text.length) {
-      const lt = text.indexOf("<", this.pos);
-      if (lt === -1) {
-        this.addText(this.pos, text.length);
-        break;
-      }
-      if (lt > this.pos) this.addText(this.pos, lt);
-      this.pos = lt;
-      const next = text.charCodeAt(lt + 1);
-      if (next === 0x2f) this.readEndTag();
-      else if (next === 0x21) this.readBang();
-      else if (next === 0x3f) this.skipPast("?>", "processing instruction");
-      else if (isNameStartCode(next)) this.readStartTag();
-      else this.recover("a `<` that does not start a tag", () => this.appendText("<"), lt + 1);
-    }
-    if (this.stack.length > 0) {
-      const open = this.stack[this.stack.length - 1]?.name ?? "";
-      this.recover(`<${open}> is never closed`, () => undefined, text.length);
-    }
-    if (!this.root) throw new XmlSyntaxError("no root element");
-    const more = this.unlistedRepairs > 0 ? [`and ${this.unlistedRepairs} more problems of other kinds`] : [];
-    return { root: this.root, repairs: [...this.repairs, ...more] };
-  }
-
-  private readBang(): void {
-    const { text, pos } = this;
-    if (text.startsWith("<!--", pos)) {
-      this.skipPast("-->", "comment");
-    } else if (text.startsWith("<![CDATA[", pos)) {
-      const close = text.indexOf("]]>", pos + 9);
-      if (close === -1) {
-        this.recover("a CDATA section is never closed", () => this.appendText(text.slice(pos + 9)), text.length);
-        return;
-      }
-      this.appendText(text.slice(pos + 9, close));
-      this.pos = close + 3;
-    } else if (/^<!DOCTYPE/i.test(text.slice(pos, pos + 9))) {
-      const doctype = readDoctype(text, pos);
-      if (!doctype || this.root) {
-        this.recover("a misplaced or unterminated DOCTYPE", () => undefined, text.indexOf(">", pos) + 1 || text.length);
-        return;
-      }
-      this.references = this.createDecoder(new EntityExpander(doctype.entities, this.options.maxEntityExpansion ?? 1_000_000));
-      this.pos = doctype.end;
-    } else {
-      this.recover("an unknown `<!` declaration", () => undefined, text.indexOf(">", pos) + 1 || text.length);
-    }
-  }
-
-  private skipPast(terminator: string, what: string): void {
-    const close = this.text.indexOf(terminator, this.pos + 2);
-    if (close === -1) this.recover(`a ${what} is never closed`, () => undefined, this.text.length);
-    else this.pos = close + terminator.length;
-  }
-
-  private readStartTag(): void {
-    const { text } = this;
-    const start = this.pos;
-    NAME.lastIndex = start + 1;
-    const name = NAME.exec(text)?.[0] ?? "";
-    let pos = start + 1 + name.length;
-    const raw: [string, string][] = [];
-    let selfClosing = false;
-    for (;;) {
-      while (pos < text.length && isSpaceCode(text.charCodeAt(pos))) pos += 1;
-      const char = text[pos];
-      if (char === undefined) {
-        this.recover(`the tag <${name}> is cut off`, () => undefined, text.length);
-        pos = text.length;
-        break;
-      }
-      if (char === ">") {
-        pos += 1;
-        break;
-      }
-      if (char === "/" && text[pos + 1] === ">") {
-        selfClosing = true;
-        pos += 2;
-        break;
-      }
-      const attribute = this.readAttribute(pos, name);
-      if (!attribute) {
-        pos += 1;
-        continue;
-      }
-      pos = attribute.end;
-      if (raw.some(([existing]) => existing === attribute.name)) {
-        this.recover(`<${name}> repeats the attribute ${attribute.name}`, () => undefined, pos);
-      } else {
-        raw.push([attribute.name, attribute.value]);
-      }
-    }
-    this.pos = pos;
-    this.openElement(name, raw, selfClosing);
-  }
-
-  private readAttribute(pos: number, tag: string): { name: string; value: string; end: number } | undefined {
-    const { text } = this;
-    NAME.lastIndex = pos;
-    let name = NAME.exec(text)?.[0];
-    if (!name) {
-      LOOSE_ATTR_NAME.lastIndex = pos;
-      name = LOOSE_ATTR_NAME.exec(text)?.[0];
-      this.recover(`<${tag}> has a malformed attribute`, () => undefined, pos + (name?.length ?? 1));
-      if (!name) return undefined;
-    }
-    let end = pos + name.length;
-    while (end < text.length && isSpaceCode(text.charCodeAt(end))) end += 1;
-    if (text[end] !== "=") {
-      this.recover(`the attribute ${name} on <${tag}> has no value`, () => undefined, end);
-      return { name, value: "", end };
-    }
-    end += 1;
-    while (end < text.length && isSpaceCode(text.charCodeAt(end))) end += 1;
-    const quote = text[end];
-    if (quote === '"' || quote === "'") {
-      const close = text.indexOf(quote, end + 1);
-      if (close === -1) {
-        this.recover(`the attribute ${name} on <${tag}> is never closed`, () => undefined, text.length);
-        return { name, value: this.references.decode(text.slice(end + 1), true), end: text.length };
-      }
-      const literal = text.slice(end + 1, close);
-      if (literal.includes("<")) this.recover(`the attribute ${name} on <${tag}> contains <`, () => undefined, close);
-      return { name, value: this.references.decode(literal, true), end: close + 1 };
-    }
-    const unquoted = /[^\s>]*/y;
-    unquoted.lastIndex = end;
-    const literal = unquoted.exec(text)?.[0] ?? "";
-    this.recover(`the attribute ${name} on <${tag}> is not quoted`, () => undefined, end);
-    return { name, value: this.references.decode(literal, true), end: end + literal.length };
-  }
-
-  private openElement(name: string, raw: [string, string][], selfClosing: boolean): void {
-    const parent = this.stack[this.stack.length - 1];
-    if (this.skippedDepth > 0 || this.stack.length >= this.maxDepth) {
-      this.recover(`elements are nested deeper than ${this.maxDepth} levels`, () => undefined, this.pos);
-      if (!selfClosing) this.skippedDepth += 1;
-      return;
-    }
-    if (!parent && this.root) {
-      this.recover("there is more than one root element", () => undefined, this.pos);
-      if (!selfClosing) this.skippedDepth += 1;
-      return;
-    }
-    let scope = this.scopes[this.scopes.length - 1] ?? {};
-    const declarations = raw.filter(([attr]) => attr === "xmlns" || attr.startsWith("xmlns:"));
-    if (declarations.length > 0) {
-      scope = Object.create(scope) as Record<string, string>;
-      for (const [attr, value] of declarations) scope[attr === "xmlns" ? "" : attr.slice(6)] = value;
-    }
-    const [prefix, local] = splitName(name);
-    const element: XmlElement = {
-      name,
-      local,
-      key: local.toLowerCase(),
-      ns: canonicalNamespace(this.resolvePrefix(prefix, scope, name, true)),
-      attrs: [],
-      children: [],
-      base: parent?.base ?? this.options.url,
-      lang: parent?.lang ?? null,
-    };
-    for (const [attr, value] of raw) {
-      if (attr === "xmlns" || attr.startsWith("xmlns:")) continue;
-      const [attrPrefix, attrLocal] = splitName(attr);
-      const ns = attrPrefix === "" ? "" : canonicalNamespace(this.resolvePrefix(attrPrefix, scope, attr, false));
-      element.attrs.push({ name: attr, local: attrLocal, ns, value });
-      if (ns === XML_NS && attrLocal === "base") element.base = resolveBase(value, element.base);
-      if (ns === XML_NS && attrLocal === "lang") element.lang = value.trim().replace(/_/g, "-");
-    }
-    if (parent) parent.children.push(element);
-    else this.root = element;
-    if (!selfClosing) {
-      this.stack.push(element);
-      this.scopes.push(scope);
-    }
-  }
-
-  private resolvePrefix(prefix: string, scope: Record<string, string>, name: string, isElement: boolean): string {
-    if (prefix === "" && !isElement) return "";
-    const ns = scope[prefix];
-    if (ns !== undefined) return ns;
-    if (prefix === "") return "";
-    // Feeds often use dc:, content:, itunes:… without declaring them; read them as their usual namespace.
-    this.recover(`the namespace prefix of ${name} is not declared`, () => undefined, this.pos);
-    return WELL_KNOWN_PREFIXES[prefix.toLowerCase()] ?? `urn:capsule:undeclared:${prefix}`;
-  }
-
-  private readEndTag(): void {
-    const { text } = this;
-    const close = text.indexOf(">", this.pos);
-    const end = close === -1 ? text.length : close + 1;
-    if (close === -1) this.recover("an end tag is cut off", () => undefined, end);
-    const name = text.slice(this.pos + 2, close === -1 ? text.length : close).trim();
-    this.pos = end;
-    if (this.skippedDepth > 0) {
-      this.skippedDepth -= 1;
-      return;
-    }
-    const top = this.stack[this.stack.length - 1];
-    if (top?.name === name) {
-      this.stack.pop();
-      this.scopes.pop();
-      return;
-    }
-    this.recover(`</${name}> does not match <${top?.name ?? ""}>`, () => undefined, end);
-    // Close up to the nearest matching open element; an end tag that matches nothing is dropped.
-    const lower = name.toLowerCase();
-    const index = this.stack.findLastIndex((element) => element.name.toLowerCase() === lower);
-    if (index === -1) return;
-    this.stack.length = index;
-    this.scopes.length = index + 1;
-  }
-
-  private addText(start: number, end: number): void {
-    if (this.skippedDepth > 0) return;
-    const raw = this.text.slice(start, end);
-    if (this.stack.length === 0) {
-      if (/\S/.test(raw)) this.recover("text outside the root element", () => undefined, start);
-      return;
-    }
-    this.appendText(raw.includes("&") ? this.references.decode(raw, false) : raw);
-  }
-
-  private appendText(value: string): void {
-    if (this.skippedDepth > 0 || value === "") return;
-    const parent = this.stack[this.stack.length - 1];
-    if (!parent) return;
-    const last = parent.children.length - 1;
-    const previous = parent.children[last];
-    if (typeof previous === "string") parent.children[last] = previous + value;
-    else parent.children.push(value);
-  }
-
-  /** In strict mode throws; in lenient mode records the repair and runs `repair`, continuing at `resume`. */
-  private recover(problem: string, repair: () => void, resume: number): void {
-    if (!this.options.lenient) this.fail(problem, this.pos);
+  add(problem: string): void {
     // A hostile document can hold a million distinct problems; the first few say enough.
     if (this.repairs.size < MAX_LISTED_REPAIRS || this.repairs.has(problem)) this.repairs.add(problem);
-    else this.unlistedRepairs += 1;
-    repair();
-    this.pos = Math.max(this.pos, resume);
+    else this.unlisted += 1;
   }
 
-  private fail(problem: string, at: number): never {
-    const before = this.text.slice(0, at);
-    const line = before.split("\n").length;
-    const column = at - before.lastIndexOf("\n");
-    throw new XmlSyntaxError(`${problem} (line ${line}, column ${column})`);
+  list(): string[] {
+    return this.unlisted > 0 ? [...this.repairs, `and ${this.unlisted} more problems of other kinds`] : [...this.repairs];
   }
-}
-
-function splitName(name: string): [string, string] {
-  const colon = name.indexOf(":");
-  return colon === -1 ? ["", name] : [name.slice(0, colon), name.slice(colon + 1)];
-}
-
-function isNameStartCode(code: number): boolean {
-  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f || code === 0x3a || code >= 0xc0;
-}
-
-function isSpaceCode(code: number): boolean {
-  return code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d;
 }

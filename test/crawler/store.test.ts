@@ -178,7 +178,7 @@ test("refuses a store written by a newer schema with a clear error", async () =>
   const temp = openTempStore();
   try {
     await temp.store.close();
-    const raw = open({ path: temp.path, compression: true });
+    const raw = open({ path: temp.path });
     await raw.openDB({ name: "meta" }).put("schemaVersion", SCHEMA_VERSION + 1);
     await raw.close();
     assert.throws(() => openStore(temp.path), (error: unknown) => error instanceof StoreError && /newer than this Capsule/.test((error as Error).message));

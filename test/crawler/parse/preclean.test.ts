@@ -20,6 +20,18 @@ test("HTML named entities become numeric references, unknown names become text",
   assert.ok(repairs.includes("kept 1 unknown entity as text"), repairs.join());
 });
 
+test("a `<` that starts no tag is escaped; tags, end tags, declarations and CDATA keep theirs", () => {
+  const { text, repairs } = precleanXml("<a>1 < 2 <3 <<b/></a><?pi?><!-- < --><![CDATA[ < ]]>");
+  assert.is(text, "<a>1 &lt; 2 &lt;3 &lt;<b/></a><?pi?><!-- < --><![CDATA[ < ]]>");
+  assert.ok(repairs.includes("escaped 3 `<` that start no tag"), repairs.join());
+});
+
+test("hexadecimal references written `&#X` get XML's lower-case x", () => {
+  const { text, repairs } = precleanXml("<a>&#X41;&#x42;</a>");
+  assert.is(text, "<a>&#x41;&#x42;</a>");
+  assert.ok(repairs.includes("lower-cased the x of 1 `&#X` reference"), repairs.join());
+});
+
 test("references to characters XML forbids are removed", () => {
   assert.is(precleanXml("<a>&#0;&#x1;ok&#65;</a>").text, "<a>ok&#65;</a>");
 });

@@ -34,8 +34,10 @@ test("xml:base and xml:lang are inherited and resolved on every element", () => 
 });
 
 test("strict mode reports the first error with its line and column", () => {
-  assert.throws(() => strict("<a>\n  <b></a>"), (error: unknown) => error instanceof XmlSyntaxError && /<\/a> does not match <b> \(line 2/.test(error.message));
-  assert.throws(() => strict("<a>AT&T</a>"), /bare `&`/);
+  assert.throws(() => strict("<a>\n  <b></a>"), (error: unknown) => error instanceof XmlSyntaxError && /<b> is closed by an end tag that does not match it \(line 2/.test(error.message));
+  assert.throws(() => strict("<a>AT&T</a>"), /bare `&` \(line 1, column 6\)/, "found at the end of the text, reported where it is");
+  assert.throws(() => strict("<a>AT&T</a><!-- ; -->"), /bare `&`/);
+  assert.throws(() => strict("<a>&#X41;</a>"), /a reference to a character XML does not allow/);
   assert.throws(() => strict("<a>&nbsp;</a>"), /undefined entity &nbsp;/);
   assert.throws(() => strict("<a>\u0000</a>"), /U\+0000/);
   assert.throws(() => strict("<a><b></b>"), /never closed/);
@@ -46,17 +48,38 @@ test("strict mode reports the first error with its line and column", () => {
 });
 
 test("lenient mode recovers a usable tree and lists what it repaired", () => {
-  const { root, repairs } = lenient('<rss><channel><title a=b c>T &nbsp;&unknown; &</title><item><p>unclosed</item></channel></rss');
+  // No bare `&` here: the pre-clean escapes those before any lenient read (see preclean.ts).
+  const { root, repairs } = lenient('<rss><channel><title a=b c>T &nbsp;&unknown;</title><item><p>unclosed</item></channel></rss');
   assert.is(root.local, "rss");
   const channel = child(root);
-  assert.is(child(channel).children.join(""), "T \u00a0&unknown; &");
-  assert.is(child(channel).attrs.map((attr) => `${attr.name}=${attr.value}`).join(" "), "a=b c=");
+  assert.is(child(channel).children.join(""), "T \u00a0&unknown;");
+  assert.is(child(channel).attrs.map((attr) => `${attr.name}=${attr.value}`).join(" "), "a=b c=c");
   assert.is(child(child(channel, 1)).local, "p");
   assert.ok(repairs.length >= 4, repairs.join(" | "));
 });
 
+test("lenient mode: an end tag that matches nothing is dropped, not allowed to close the document", () => {
+  const { root, repairs } = lenient("<rss><channel><item><description>a</p>b</description><title>T</title></item><item/></channel></rss>");
+  const channel = child(root);
+  assert.equal(channel.children.filter((node) => typeof node !== "string").map((node) => (node as XmlElement).local), ["item", "item"]);
+  assert.is(child(child(channel)).children.join(""), "ab");
+  assert.is(child(child(channel), 1).children.join(""), "T");
+  assert.ok(repairs.includes("</p> matches no open element"), repairs.join(" | "));
+});
+
+test("lenient mode: an end tag in another case closes its element", () => {
+  const { root } = lenient("<rss><channel><Title>T</title><link>L</link></channel></rss>");
+  assert.equal(child(root).children.map((node) => (node as XmlElement).local), ["Title", "link"]);
+});
+
+test("a reference to a C1 control means the windows-1252 character, in text and attributes", () => {
+  const { root } = strict('<a t="&#146;">it&#146;s &#x93;q&#x94;</a>');
+  assert.is(root.children.join(""), "it\u2019s \u201cq\u201d");
+  assert.is(root.attrs[0]?.value, "\u2019");
+});
+
 test("a document with endless distinct problems lists only the first few", () => {
-  const { repairs } = lenient(`<r>${Array.from({ length: 5000 }, (_, index) => `<e a${index}>`).join("")}</r>`);
+  const { repairs } = lenient(`<r>${Array.from({ length: 5000 }, (_, index) => `<p${index}:e/>`).join("")}</r>`);
   assert.is(repairs.length, 11);
   assert.match(repairs[10] ?? "", /^and \d+ more problems of other kinds$/);
 });
