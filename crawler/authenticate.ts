@@ -96,6 +96,8 @@ export class Authenticator {
       ],
       checkpoint: checkpoint?.state ?? pinned?.checkpoint ?? null,
       locationSeq: location?.seq ?? pinned?.locationSeq ?? 0,
+      feeds: location?.feeds ?? pinned?.feeds ?? [],
+      mirrors: location?.mirrors ?? pinned?.mirrors ?? [],
       profile: Object.keys(extension?.profile ?? {}).length > 0 ? extension!.profile : pinned?.profile ?? {},
       following: extension?.following ?? pinned?.following ?? null,
     };
@@ -161,7 +163,8 @@ function chooseLocation(channel: readonly CapsuleChannelEnvelope[], pinned: Caps
   }
   if (!choice.current) return undefined;
   const envelope = candidates.find((c) => hashPayload(c) === choice.current!.hash) ?? candidates[0]!;
-  return { envelope, seq: choice.current.value.seq };
+  const { seq, feeds, mirrors } = choice.current.value;
+  return { envelope, seq, feeds, mirrors };
 }
 
 function hashPayload(envelope: CapsuleEnvelope): string | undefined {

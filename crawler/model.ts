@@ -48,6 +48,10 @@ export interface CapsuleState {
   readonly checkpoint: CheckpointState | null;
   /** The highest location sequence seen in a valid record. */
   readonly locationSeq: number;
+  /** The feed URLs the current location record names (empty without one). */
+  readonly feeds: readonly string[];
+  /** Base URLs of mirrors the creator lists in their location record. */
+  readonly mirrors: readonly string[];
   readonly profile: Readonly<Record<string, readonly string[]>>;
   /** The creator's follow list (OPML), as the feed links it. */
   readonly following: string | null;
@@ -93,9 +97,30 @@ export interface StoredFeed {
   readonly recentPosts: readonly string[];
   readonly entryCount: number;
   readonly capsule: CapsuleState | null;
+  /** Other places this creator's signed feed was fetched from when the origin failed, with how they did. */
+  readonly mirrors: readonly MirrorRecord[];
+  /** The last move followed: a signed location record named a new feed URL. */
+  readonly moved: { readonly from: string; readonly to: string; readonly seq: number; readonly at: string } | null;
   /** When stored content last changed; mirror pages are regenerated for feeds changed since `mirroredAt`. */
   readonly changedAt: string | null;
   readonly mirroredAt: string | null;
+}
+
+/** A mirror of a followed capsule and its record: what it served that verified, and what did not. */
+export interface MirrorRecord {
+  /** The mirror's copy of the feed (`<mirror base>/mirror/<id>/feed.xml`). */
+  readonly url: string;
+  /** Where the crawler learned of it: the creator's location record, a follower's follow list, the follow list entry itself. */
+  readonly source: "location" | "mesh" | "followed";
+  readonly lastTried: string | null;
+  readonly lastOk: string | null;
+  /** Fetches that gave a feed whose entries verified. */
+  readonly good: number;
+  /** Fetches that failed (network, status, unparseable). */
+  readonly failed: number;
+  /** Entries it served that did not verify against the pinned key (forged or altered). */
+  readonly rejected: number;
+  readonly lastError: string | null;
 }
 
 /** One line of a feed's fetch log (the last few hundred per feed are kept). */
@@ -127,4 +152,22 @@ export function isPublishable(entry: StoredEntry): boolean {
  */
 export function mirrorIdOf(feed: Pick<StoredFeed, "id" | "capsule">): string {
   return feed.capsule ? feed.capsule.id.replace(/^did:key:/, "") : feed.id;
+}
+
+/** Where a mirror whose site is at `base` serves this creator's feed: `<base>mirror/<id>/feed.xml`. */
+export function mirrorFeedUrl(base: string, feed: Pick<StoredFeed, "id" | "capsule">): string | undefined {
+  try {
+    return new URL(`mirror/${mirrorIdOf(feed)}/feed.xml`, base.endsWith("/") ? base : `${base}/`).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The identity a URL of the form `…/mirror/z6Mk…/feed.xml` names: following a creator through any mirror
+ * pins the key in the path before anything is fetched, so the mirror cannot substitute another creator.
+ */
+export function identityInMirrorUrl(url: string): string | undefined {
+  const match = /\/mirror\/(z6Mk[1-9A-HJ-NP-Za-km-z]{40,60})\/feed\.xml$/.exec(url.split(/[?#]/)[0] ?? "");
+  return match ? `did:key:${match[1]}` : undefined;
 }

@@ -10,6 +10,7 @@ import { fetchFeed, type FetchOptions, type FetchResult } from "./fetch.ts";
 import type { FetchLogRecord, StoredFeed } from "./model.ts";
 import type { ProcessPool } from "./process-pool.ts";
 import { processFeedBody, type ProcessOutput } from "./process.ts";
+import { fetchFromMirrors, type MirrorRescue } from "./fallback.ts";
 import { addSeconds, planNextInterval, planRetry, type ScheduleLimits } from "./schedule.ts";
 import type { Store } from "./store.ts";
 
@@ -25,6 +26,8 @@ export interface RefreshContext {
   readonly redirectMoves?: number;
   /** @default () => new Date() */
   readonly now?: () => Date;
+  /** Mirror feed URLs the mesh knows for a capsule (followers that publish `/mirror/<id>/feed.xml`). */
+  readonly mirrorHints?: (feed: StoredFeed) => readonly string[];
 }
 
 /** The outcome of one refresh, for progress output. */
@@ -40,6 +43,14 @@ export interface RefreshResult {
 
 /** Refreshes one stored feed; never throws for anything the feed or the network does. */
 export async function refreshFeed(feedId: string, context: RefreshContext): Promise<RefreshResult> {
+  const first = await refreshOnce(feedId, context);
+  if (!first.movedTo) return first;
+  // A signed move: fetch the new address in this same cycle, so followers switch within one crawl.
+  const second = await refreshOnce(feedId, context);
+  return { ...second, added: first.added + second.added, warnings: [...first.warnings, ...second.warnings] };
+}
+
+async function refreshOnce(feedId: string, context: RefreshContext): Promise<RefreshResult & { movedTo?: string }> {
   const now = context.now?.() ?? new Date();
   const started = performance.now();
   const feed = context.store.getFeed(feedId);
@@ -72,7 +83,7 @@ export async function refreshFeed(feedId: string, context: RefreshContext): Prom
   const { meta, entries, warnings } = processed;
   const recentPosts = mergeRecent(feed.recentPosts, entries.map((e) => e.published));
   const next = planNextInterval(recentPosts, now, context.limits, { ttlMinutes: meta.ttl, cacheControl: fetched.cacheControl, expires: fetched.expires });
-  const updated: StoredFeed = {
+  let updated: StoredFeed = {
     ...succeeded(feed, fetched, now, next, context),
     title: meta.title ?? feed.title,
     siteUrl: meta.siteUrl ?? feed.siteUrl,
@@ -84,8 +95,27 @@ export async function refreshFeed(feedId: string, context: RefreshContext): Prom
     capsule: processed.capsule,
     lastFetch: summary(now, "new", fetched.status, started, warnings[0] ?? null),
   };
+  const move = findMove(feed, processed, now);
+  if (move) updated = { ...updated, ...move };
   const added = await context.store.commitRefresh({ feed: updated, entries, log: logLine(updated, null) });
-  return { feedId, outcome: added > 0 ? "new" : "unchanged", added, warnings };
+  return { feedId, outcome: added > 0 ? "new" : "unchanged", added, warnings, movedTo: move?.url };
+}
+
+/**
+ * A valid location record with a higher sequence than any seen before, naming feeds that do not include the
+ * one fetched now, moves the feed there (docs/format.md §9: the highest valid sequence wins, wherever found).
+ */
+function findMove(feed: StoredFeed, processed: ProcessOutput, now: Date): Pick<StoredFeed, "url" | "moved" | "validators" | "permanentRedirect"> | undefined {
+  const capsule = processed.capsule;
+  if (!capsule || capsule.locationSeq <= (feed.capsule?.locationSeq ?? 0)) return undefined;
+  const target = capsule.feeds[0];
+  if (target === undefined || capsule.feeds.includes(feed.url) || !/^https?:/i.test(target)) return undefined;
+  return {
+    url: target,
+    moved: { from: feed.url, to: target, seq: capsule.locationSeq, at: now.toISOString() },
+    validators: { etag: null, lastModified: null, bodyHash: null },
+    permanentRedirect: null,
+  };
 }
 
 // Success resets the error count and plans from the feed's own rhythm; repeated permanent redirects move it.
@@ -109,18 +139,47 @@ function permanentTarget(fetched: FetchResult): string | null {
   return fetched.redirects.every((hop) => hop.status === 301 || hop.status === 308) ? fetched.url : null;
 }
 
-async function recordFailure(feed: StoredFeed, error: CrawlerError, now: Date, started: number, context: RefreshContext): Promise<RefreshResult> {
+async function recordFailure(feed: StoredFeed, error: CrawlerError, now: Date, started: number, context: RefreshContext): Promise<RefreshResult & { movedTo?: string }> {
   const consecutive = feed.errors.consecutive + 1;
   const retryAfter = error instanceof FetchError ? error.retryAfter : null;
   const wait = planRetry(consecutive, now, context.limits, retryAfter);
-  const updated: StoredFeed = {
+  let updated: StoredFeed = {
     ...feed,
     errors: { consecutive, code: error.code, message: error.message, since: feed.errors.since ?? now.toISOString() },
     schedule: { nextDue: addSeconds(now, wait), intervalSeconds: wait, retryAfter: retryAfter ? retryAfter.toISOString() : null },
     lastFetch: summary(now, "error", error instanceof FetchError ? error.status ?? null : null, started, error.message),
   };
-  await context.store.commitRefresh({ feed: updated, log: logLine(updated, error.code) });
-  return { feedId: feed.id, outcome: "error", added: 0, error, warnings: [] };
+  // The origin failed: a pinned capsule's signed entries may still be fetched from its mirrors.
+  if (!feed.capsule) {
+    await context.store.commitRefresh({ feed: updated, log: logLine(updated, error.code) });
+    return { feedId: feed.id, outcome: "error", added: 0, error, warnings: [] };
+  }
+  const { rescue, records } = await fetchFromMirrors(feed, context, now);
+  updated = { ...updated, mirrors: records };
+  if (!rescue) {
+    await context.store.commitRefresh({ feed: updated, log: logLine(updated, error.code) });
+    return { feedId: feed.id, outcome: "error", added: 0, error, warnings: [] };
+  }
+  const missing = countMissing(rescue, context, feed);
+  const note = `origin failed (${error.message}); ${rescue.entries.length} verified entries read from the mirror ${rescue.mirror}`
+    + (missing > 0 ? `; ${missing} entries the signed checkpoint lists are still missing` : "");
+  updated = {
+    ...updated,
+    capsule: rescue.processed.capsule ?? feed.capsule,
+    recentPosts: mergeRecent(feed.recentPosts, rescue.entries.map((e) => e.published)),
+    lastFetch: summary(now, "new", null, started, note),
+  };
+  const move = findMove(feed, rescue.processed, now);
+  if (move) updated = { ...updated, ...move, errors: { consecutive: 0, code: null, message: null, since: null }, schedule: { ...updated.schedule, nextDue: now.toISOString() } };
+  const added = await context.store.commitRefresh({ feed: updated, entries: rescue.entries, log: logLine(updated, error.code) });
+  return { feedId: feed.id, outcome: added > 0 ? "new" : "unchanged", added, error, warnings: [note], movedTo: move?.url };
+}
+
+// Withheld entries show up as checkpoint items that neither the store nor the mirror has (docs/format.md §8).
+function countMissing(rescue: MirrorRescue, context: RefreshContext, feed: StoredFeed): number {
+  const items = rescue.processed.capsule?.checkpoint?.value.entries ?? [];
+  const served = new Set(rescue.entries.map((entry) => entry.key));
+  return items.filter(([id]) => !served.has(id) && context.store.getEntry(feed.id, id) === undefined).length;
 }
 
 function toCrawlerError(error: unknown, url: string): CrawlerError {

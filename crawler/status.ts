@@ -19,6 +19,10 @@ export interface FeedStatus {
   readonly consecutiveErrors: number;
   readonly lastError: string | null;
   readonly warning: string | null;
+  /** The last signed move followed, e.g. "moved from X to Y (location seq 2)". */
+  readonly moved: string | null;
+  /** Mirrors tried when the origin failed: URL, verified fetches, failures, forged entries. */
+  readonly mirrors: readonly { url: string; good: number; failed: number; rejected: number }[];
 }
 
 /** The status of each feed, followed ones first, then by title. */
@@ -39,13 +43,15 @@ export function describeFeeds(feeds: readonly StoredFeed[]): FeedStatus[] {
       consecutiveErrors: feed.errors.consecutive,
       lastError: feed.errors.message,
       warning: feed.lastFetch?.outcome !== "error" ? feed.lastFetch?.message ?? null : null,
+      moved: feed.moved ? `moved from ${feed.moved.from} to ${feed.moved.to} (signed location seq ${feed.moved.seq}, ${feed.moved.at})` : null,
+      mirrors: feed.mirrors.map(({ url, good, failed, rejected }) => ({ url, good, failed, rejected })),
     }));
 }
 
 /** The status table for a person; `width` is the terminal's (Infinity when piped: nothing is cut). */
 export function formatStatus(statuses: readonly FeedStatus[], now: Date = new Date(), width = 120): string {
   if (statuses.length === 0) return "Not following anything yet. Add a feed with `capsule follow URL`, then run `capsule crawl`.\n";
-  const header = ["FEED", "LAST FETCH", "RESULT", "ENTRIES", "NEXT", "ERRORS", "LAST ERROR"];
+  const header = ["FEED", "LAST FETCH", "RESULT", "ENTRIES", "NEXT", "ERRORS", "LAST ERROR · NOTES"];
   const rows = statuses.map((s) => [
     (s.signed ? "✓ " : "  ") + (s.title ?? s.url) + (s.following ? "" : " (unfollowed)"),
     s.lastFetch ? relative(s.lastFetch, now) : "never",
@@ -53,7 +59,7 @@ export function formatStatus(statuses: readonly FeedStatus[], now: Date = new Da
     String(s.entries),
     s.nextDue ? relative(s.nextDue, now) : "-",
     String(s.consecutiveErrors),
-    s.lastError ?? (s.warning ? `(warning) ${s.warning}` : ""),
+    [s.lastError, s.warning && (s.lastError ? s.warning : `(warning) ${s.warning}`), s.moved].filter(Boolean).join(" · "),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   widths[0] = Math.min(widths[0]!, 40);

@@ -7,6 +7,7 @@
  * - `versions`: [feed id, entry key, hash] → every earlier version, moved here when replaced (nothing is ever deleted)
  * - `timeline`: [feed id, published, entry key] → hash, to list a feed's entries newest first
  * - `log`:      [feed id, slot] → FetchLogRecord, a ring of the last `maxLogPerFeed` fetches
+ * - `documents`: URL → CachedDocument, other documents fetched politely (follow lists for discovery)
  * - `meta`:     `schemaVersion`
  *
  * Every write is one LMDB transaction (`commitRefresh` writes a feed's state, its new entry versions and its
@@ -18,7 +19,7 @@ import { mkdirSync } from "node:fs";
 import { open, type Database, type RootDatabase } from "lmdb";
 import { isNewerVersion } from "../site/format/index.ts";
 import { StoreError } from "./errors.ts";
-import { feedIdOf, type FetchLogRecord, type StoredEntry, type StoredFeed } from "./model.ts";
+import { feedIdOf, identityInMirrorUrl, type CapsuleState, type FetchLogRecord, type StoredEntry, type StoredFeed } from "./model.ts";
 
 /** The layout this code reads and writes; `MIGRATIONS[n]` upgrades a store from version n to n + 1. */
 export const SCHEMA_VERSION = 1;
@@ -37,6 +38,17 @@ export interface RefreshCommit {
   /** Entries as parsed this time; only versions whose hash is new are written. */
   readonly entries?: readonly StoredEntry[];
   readonly log: FetchLogRecord;
+}
+
+/** A document other than a feed, kept with what is needed to fetch it again conditionally. */
+export interface CachedDocument {
+  readonly fetchedAt: string;
+  readonly etag: string | null;
+  readonly lastModified: string | null;
+  readonly bodyHash: string | null;
+  /** The body as text (documents are small: follow lists, identity records). */
+  readonly text: string;
+  readonly contentType: string | null;
 }
 
 type Key = string | number | (string | number)[];
@@ -68,6 +80,7 @@ export class Store {
   readonly #versions: Database<StoredEntry, Key>;
   readonly #timeline: Database<string, Key>;
   readonly #log: Database<FetchLogRecord, Key>;
+  readonly #documents: Database<CachedDocument, string>;
   readonly #maxLog: number;
   readonly #fetchCounts = new Map<string, number>();
 
@@ -80,6 +93,7 @@ export class Store {
     this.#versions = root.openDB({ name: "versions" });
     this.#timeline = root.openDB({ name: "timeline" });
     this.#log = root.openDB({ name: "log" });
+    this.#documents = root.openDB({ name: "documents" });
     this.#maxLog = Math.max(1, maxLogPerFeed);
   }
 
@@ -231,6 +245,16 @@ export class Store {
     });
   }
 
+  /** A cached document (a follow list, an identity record), or undefined. */
+  getDocument(url: string): CachedDocument | undefined {
+    return this.#documents.get(url);
+  }
+
+  /** Caches a document with its validators, for conditional requests next time. */
+  async putDocument(url: string, document: CachedDocument): Promise<void> {
+    await this.#root.transaction(() => this.#documents.put(url, document));
+  }
+
   /** Waits for pending writes and closes the environment. */
   async close(): Promise<void> {
     await this.#root.close();
@@ -272,6 +296,15 @@ function createFeedRecord(url: string, now: Date): StoredFeed {
     lastFetch: null, lastSuccess: null,
     errors: { consecutive: 0, code: null, message: null, since: null },
     schedule: { nextDue: now.toISOString(), intervalSeconds: 0, retryAfter: null },
-    permanentRedirect: null, recentPosts: [], entryCount: 0, capsule: null, changedAt: null, mirroredAt: null,
+    permanentRedirect: null, recentPosts: [], entryCount: 0, changedAt: null, mirroredAt: null,
+    capsule: pinnedByUrl(url, now), mirrors: [], moved: null,
+  };
+}
+
+// A creator followed through a mirror URL that names their key is pinned to that key from the start.
+function pinnedByUrl(url: string, now: Date): CapsuleState | null {
+  const id = identityInMirrorUrl(url);
+  return id === undefined ? null : {
+    id, pinnedAt: now.toISOString(), identityHref: null, envelopes: [], checkpoint: null, locationSeq: 0, feeds: [], mirrors: [], profile: {}, following: null,
   };
 }

@@ -346,7 +346,7 @@ function parseHostile(url: string, title: string, items: { payload: string; i: n
 function hostileCapsule(payload: string, i: number): CapsuleState {
   return {
     id: deriveKeyPair(Uint8Array.from({ length: 32 }, (_, k) => (i + k) % 256)).did, pinnedAt: "2025-01-10T00:00:00.000Z",
-    identityHref: payload, envelopes: [], checkpoint: null, locationSeq: 0, following: payload,
+    identityHref: payload, envelopes: [], checkpoint: null, locationSeq: 0, feeds: [], mirrors: [], following: payload,
     profile: { name: [payload], handle: [payload], bio: [payload], avatar: [payload], link: [payload, "javascript:alert(1)"], contact: [payload, "javascript:alert(1)"], payment: [payload, "vbscript:x"] },
   };
 }

@@ -24,7 +24,7 @@ export function makeStoredFeed(url: string, overrides: Partial<StoredFeed> = {})
     lastFetch: null, lastSuccess: now,
     errors: { consecutive: 0, code: null, message: null, since: null },
     schedule: { nextDue: now, intervalSeconds: 3600, retryAfter: null },
-    permanentRedirect: null, recentPosts: [], entryCount: 0, capsule: null, changedAt: null, mirroredAt: null,
+    permanentRedirect: null, recentPosts: [], entryCount: 0, capsule: null, changedAt: null, mirroredAt: null, mirrors: [], moved: null,
     ...overrides,
   };
 }
@@ -42,7 +42,7 @@ export function storeParsed(parsed: ParsedFeed, url: string, seenAt = "2025-01-1
   const capsule: CapsuleState | null = root && verifier
     ? {
       id: root, pinnedAt: seenAt, identityHref: extension?.identity?.href ?? null, envelopes: channel,
-      checkpoint: verifier.checkpoint ?? null, locationSeq: 0, profile: extension?.profile ?? {}, following: extension?.following ?? null,
+      checkpoint: verifier.checkpoint ?? null, locationSeq: 0, feeds: [], mirrors: [], profile: extension?.profile ?? {}, following: extension?.following ?? null,
     }
     : null;
   const feed = makeStoredFeed(url, {
