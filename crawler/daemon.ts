@@ -29,8 +29,8 @@ export interface Daemon {
   /** The HTTP server's origin, with a trailing slash. */
   readonly url: string;
   readonly crawler: Crawler;
-  /** Runs one wake-up now (the schedule runs them otherwise); resolves when it is done. */
-  tick(): Promise<void>;
+  /** Runs one wake-up now (the schedule runs them otherwise); `all` fetches every followed feed, due or not. */
+  tick(options?: { all?: boolean }): Promise<void>;
   /** Stops the schedule, lets running fetches finish, closes the server and the store. */
   close(): Promise<void>;
 }
@@ -51,16 +51,17 @@ export async function startDaemon(config: CrawlerConfig, options: DaemonOptions 
   const siteUrl = siteUrlOf(crawler) ?? server.url;
 
   let current: Promise<void> | undefined;
-  const tick = (): Promise<void> => {
-    current ??= wakeUp().finally(() => (current = undefined));
+  const tick = async (options: { all?: boolean } = {}): Promise<void> => {
+    if (current) await current; // one wake-up at a time; a forced one runs after the running one
+    current ??= wakeUp(options.all === true).finally(() => (current = undefined));
     return current;
   };
-  async function wakeUp(): Promise<void> {
+  async function wakeUp(all: boolean): Promise<void> {
     state.running = true;
     try {
       const sync = await syncFollowList(crawler);
       if (sync.added.length + sync.removed.length > 0) log(`follow list: ${sync.added.length} added, ${sync.removed.length} removed`);
-      const due = selectFeeds(crawler.store, { dueBy: new Date() });
+      const due = selectFeeds(crawler.store, all ? {} : { dueBy: new Date() });
       const progress = await crawlFeeds(crawler, due, (_, result) => {
         if (result.error) log(`${result.feedId}: ${result.error.message}`);
       });

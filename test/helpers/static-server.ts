@@ -39,6 +39,8 @@ export interface StaticServer {
   mount: string;
   /** Every request path seen, in order (`GET /feed.xml`). */
   requests: string[];
+  /** Other folders served under a path prefix, checked first (e.g. `/mirror/` → the crawler's mirror folder). */
+  overlays: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -47,9 +49,9 @@ export interface StaticServer {
  * redirects to `/dir/`, anything else missing is a 404. With `mount` (`/capsule/`), the folder is
  * served under that path only and `url` includes it.
  */
-export async function startStaticServer(options: { root?: string; mount?: string } = {}): Promise<StaticServer> {
+export async function startStaticServer(options: { root?: string; mount?: string; overlays?: Record<string, string> } = {}): Promise<StaticServer> {
   const mount = `/${(options.mount ?? "").replace(/^\/+|\/+$/g, "")}/`.replace("//", "/");
-  const state: StaticServer = { url: "", port: 0, root: options.root, mount, requests: [], close: async () => {} };
+  const state: StaticServer = { url: "", port: 0, root: options.root, mount, requests: [], overlays: options.overlays ?? {}, close: async () => {} };
   const server: Server = createServer((request, response) => {
     const method = request.method ?? "GET";
     state.requests.push(`${method} ${request.url ?? ""}`);
@@ -80,9 +82,10 @@ async function serveFile(state: StaticServer, rawUrl: string, headOnly: boolean,
   } catch {
     return void response.writeHead(400).end();
   }
-  if (!state.root || !`${pathname}/`.startsWith(state.mount)) return void notFound();
-  const base = resolve(state.root);
-  let file = resolve(join(base, pathname.slice(state.mount.length)));
+  const overlay = Object.keys(state.overlays).find((prefix) => pathname.startsWith(prefix));
+  if (!overlay && (!state.root || !`${pathname}/`.startsWith(state.mount))) return void notFound();
+  const base = resolve(overlay ? state.overlays[overlay]! : state.root!);
+  let file = resolve(join(base, pathname.slice(overlay ? overlay.length : state.mount.length)));
   if (file !== base && !file.startsWith(base + sep)) return void notFound();
   try {
     let info = await stat(file);
