@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { parseDocument } from "yaml";
 import { isPostPath } from "./posts.ts";
 import { loadProfile, PROFILE_FILE } from "./profile.ts";
-import { LOCATION_FILE, toTimestamp } from "./signing.ts";
+import { LOCATION_FILE, toTimestamp, type LocationState } from "./signing.ts";
 import { ContentError } from "./yaml-file.ts";
 
 function writeAtomically(path: string, text: string): void {
@@ -28,13 +28,6 @@ export function deletePost(file: string, now = new Date()): string {
   return line;
 }
 
-/** The location state `capsule move` keeps (committed beside the identity). */
-export interface LocationState {
-  seq: number;
-  created: string;
-  movedFrom: string | null;
-}
-
 /**
  * Moves the capsule to a new address: the profile's `url` changes, and the next build signs a location
  * record with a higher sequence naming the new feeds and the old site. Deploy that build to both hosts.
@@ -51,8 +44,8 @@ export function moveCapsule(cwd: string, contentDir: string, newUrl: string, now
   if (!to.pathname.endsWith("/")) to.pathname += "/";
   if (to.href === from) throw new ContentError(`the capsule is already at ${from}.`);
   const statePath = join(cwd, LOCATION_FILE);
-  const previous = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, "utf8")) as LocationState) : { seq: 1 };
-  const state: LocationState = { seq: previous.seq + 1, created: toTimestamp(now), movedFrom: from };
+  const previous: Partial<LocationState> & { seq: number } = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, "utf8")) as LocationState) : { seq: 1 };
+  const state: LocationState = { ...previous, seq: previous.seq + 1, created: toTimestamp(now), movedFrom: from };
   // The profile keeps its comments: only the url value changes.
   const profilePath = join(cwd, contentDir, PROFILE_FILE);
   const doc = parseDocument(readFileSync(profilePath, "utf8"));

@@ -19,6 +19,30 @@ import type { SiteView } from "../layouts/view.ts";
 export const CHECKPOINT_FILE = ".capsule/checkpoint.json";
 /** The location state `capsule move` writes: `{ seq, created, movedFrom }`. Commit it. */
 export const LOCATION_FILE = ".capsule/location.json";
+/**
+ * Mirrors of this capsule found in the mesh (followers that publish `/mirror/<id>/`), written by the crawler
+ * as a file (`{ "mirrors": ["https://friend.example/", …] }`): the build never opens the crawler's store.
+ */
+export const MIRRORS_FILE = ".capsule/mirrors.json";
+
+/** The location state `capsule move` and the build keep (committed beside the identity). */
+export interface LocationState {
+  readonly seq: number;
+  readonly created: string;
+  readonly movedFrom: string | null;
+  readonly mirrors?: readonly string[];
+}
+
+/** The mirror base URLs the crawler recorded: http(s), unique, sorted, at most 100 (docs/format.md §9). */
+export function readKnownMirrors(cwd: string): string[] {
+  try {
+    const value = JSON.parse(readFileSync(join(cwd, MIRRORS_FILE), "utf8")) as { mirrors?: unknown };
+    const urls = Array.isArray(value.mirrors) ? value.mirrors.filter((u): u is string => typeof u === "string" && /^https?:\/\/[^\s]+$/.test(u)) : [];
+    return [...new Set(urls)].sort().slice(0, 100);
+  } catch {
+    return []; // no crawler yet, or a file being rewritten: no mirrors this build
+  }
+}
 
 /** What the feeds and the identity document of one build carry. */
 export interface SignedBuild {
@@ -137,14 +161,21 @@ export function prepareSignedBuild(options: {
     checkpoint = fresh.envelope;
   }
 
-  const location = existsSync(join(cwd, LOCATION_FILE))
-    ? (JSON.parse(readFileSync(join(cwd, LOCATION_FILE), "utf8")) as { seq: number; created: string; movedFrom: string | null })
+  const stored: LocationState = existsSync(join(cwd, LOCATION_FILE))
+    ? (JSON.parse(readFileSync(join(cwd, LOCATION_FILE), "utf8")) as LocationState)
     : { seq: 1, created: lookup.identity.issued[0]?.issued ?? newest, movedFrom: null };
+  // docs/format.md §9: the sequence increases with every change of feeds or mirrors, so a follower can tell
+  // the newest record from any older copy a mirror still serves.
+  const mirrors = readKnownMirrors(cwd);
+  const mirrorsChanged = mirrors.join("\n") !== (stored.mirrors ?? []).join("\n");
+  const location: LocationState = mirrorsChanged
+    ? { seq: stored.seq + 1, created: toTimestamp(new Date()), movedFrom: stored.movedFrom, mirrors }
+    : stored;
   const feeds = [site.feedUrl, site.jsonFeedUrl];
-  const locationRecord = signer.signLocation({ seq: location.seq, created: location.created, feeds, movedFrom: location.movedFrom });
+  const locationRecord = signer.signLocation({ seq: location.seq, created: location.created, feeds, mirrors, movedFrom: location.movedFrom });
   const identityRecord = signer.signIdentity({
     domain: new URL(site.url).hostname, created: newest, seq: location.seq, certificates: lookup.identity.certificates,
-    feeds, following: site.opmlUrl,
+    feeds, following: site.opmlUrl, mirrors,
     profile: { name: site.profile.name, bio: site.profile.bio, avatar: site.profile.avatar ?? null },
   });
 
@@ -170,11 +201,14 @@ export function prepareSignedBuild(options: {
     identityDocument: renderIdentityDocument(identityRecord.envelope),
     tombstones,
     saveState() {
-      if (!fresh) return;
-      const path = join(cwd, CHECKPOINT_FILE);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(`${path}.tmp`, `${JSON.stringify(fresh.envelope, null, 2)}\n`);
-      renameSync(`${path}.tmp`, path);
+      if (fresh) writeState(join(cwd, CHECKPOINT_FILE), fresh.envelope);
+      if (mirrorsChanged) writeState(join(cwd, LOCATION_FILE), location);
     },
   };
+}
+
+function writeState(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
 }

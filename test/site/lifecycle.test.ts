@@ -1,5 +1,5 @@
 // `capsule delete` and `capsule move` through the real CLI and a real signed build.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -57,6 +57,29 @@ test("move changes the address and publishes a higher location record naming the
     const record = verifyIdentityRecord(identity.envelope, { root: keys.identity.root, domain: "new.example" });
     assert.is(record.status, "valid", JSON.stringify(record));
     assert.is(runCli(dir, ["move", "ftp://x.example/"]).code, 1);
+  } finally {
+    removeCapsule(dir);
+  }
+});
+
+test("mirrors the crawler found are listed in the location and identity records, with a higher sequence", () => {
+  const dir = makeCapsule({ "content/profile.yaml": "name: Mirrored\nurl: https://me.example/\n", "content/posts/2026-03-01-a.md": post("title: A") });
+  try {
+    const keys = generateKeys({ cwd: dir });
+    const keyring = (createKeyring(keys.identity.root, keys.identity.certificates) as { keyring: Keyring }).keyring;
+    assert.is(runCli(dir, ["build"]).code, 0);
+    assert.equal(locationOf(readFileSync(join(dir, "_site/feed.xml"), "utf8"), keyring).seq, 1);
+    writeFileSync(join(dir, ".capsule/mirrors.json"), JSON.stringify({ mirrors: ["https://friend.example/", "https://b.example/", "javascript:alert(1)", "https://friend.example/"] }));
+    assert.is(runCli(dir, ["build"]).code, 0);
+    const location = locationOf(readFileSync(join(dir, "_site/feed.xml"), "utf8"), keyring) as unknown as { seq: number; mirrors: string[] };
+    assert.is(location.seq, 2);
+    assert.equal(location.mirrors, ["https://b.example/", "https://friend.example/"]);
+    const identity = readIdentityDocument(readFileSync(join(dir, "_site/.well-known/capsule.json"), "utf8")) as { envelope: Envelope };
+    const record = verifyIdentityRecord(identity.envelope, { root: keys.identity.root });
+    assert.equal((record as unknown as { value: { mirrors: string[]; seq: number } }).value.mirrors, ["https://b.example/", "https://friend.example/"]);
+    // The same mirrors again: the same sequence (the state was saved with the build).
+    assert.is(runCli(dir, ["build"]).code, 0);
+    assert.is(locationOf(readFileSync(join(dir, "_site/feed.xml"), "utf8"), keyring).seq, 2);
   } finally {
     removeCapsule(dir);
   }
