@@ -29,7 +29,8 @@ const runs: Figures[] = [];
 for (let run = 0; run <= RUNS; run++) {
   const figures = measure();
   if (run > 0) runs.push(figures); // run 0 warms the JIT up and is not counted
-  process.stderr.write(`run ${run}${run === 0 ? " (warm-up)" : ""} done\n`);
+  const verifyRatio = (figures.verifyEntryRate as number) / (figures.bareVerifyRate as number);
+  process.stderr.write(`run ${run}${run === 0 ? " (warm-up)" : ""} done (verifyEntry/bare ${verifyRatio.toFixed(3)}×)\n`);
 }
 report(runs);
 

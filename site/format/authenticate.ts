@@ -50,7 +50,7 @@ export function checkAuthority<T>(parsed: Parsed<T>, rules: ObjectRules<T>, keyr
   if (refused !== undefined) return refused;
   const bad = checkSignature(opened, rules.type);
   if (bad !== undefined) return bad;
-  return validPayload(value, opened.bytes, opened.key.did, "signature", hash);
+  return validPayload(value, opened, opened.key.did, "signature", hash);
 }
 
 /** Runs every step for one envelope against a keyring. */

@@ -14,12 +14,26 @@
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const NUMBER_CHAR = /[-+.0-9eE]/;
+
+// The last member name of each open container, as its start and end in the text (-1: none yet), so
+// names are compared where they stand instead of being sliced out. Kept between calls (a scan runs to
+// its end without yielding), like the cursor, so that a scan allocates nothing.
+const nameStarts: number[] = [];
+const nameEnds: number[] = [];
+const cursor: Cursor = { quote: -1, escape: -1, escaped: false };
 
 /** Tells whether JSON text that JSON.parse accepted is provably in RFC 8785 canonical form. */
 export function isProvablyCanonical(text: string): boolean {
-  const lastNames: (string | undefined)[] = []; // the last member name of each open container
-  const cursor: Cursor = { quote: -1, escape: -1, escaped: false };
+  const proved = scan(text);
+  if (nameStarts.length > 1024) nameStarts.length = nameEnds.length = 0; // do not keep what a deep text grew
+  return proved;
+}
+
+function scan(text: string): boolean {
+  let depth = -1;
+  cursor.quote = -1;
+  cursor.escape = -1;
+  cursor.escaped = false;
   let i = 0;
   while (i < text.length) {
     const c = text.charCodeAt(i);
@@ -28,18 +42,17 @@ export function isProvablyCanonical(text: string): boolean {
       if (end < 0) return false;
       if (text.charCodeAt(end + 1) === 0x3a /* : */) {
         if (cursor.escaped) return false; // names with escapes are left to the full canonicaliser
-        const name = text.slice(i + 1, end);
-        const depth = lastNames.length - 1;
-        const last = lastNames[depth];
-        if (last !== undefined && !(last < name)) return false; // JavaScript compares UTF-16 code units
-        lastNames[depth] = name;
+        const last = nameStarts[depth] as number;
+        if (last >= 0 && !isBefore(text, last, nameEnds[depth] as number, i + 1, end)) return false;
+        nameStarts[depth] = i + 1;
+        nameEnds[depth] = end;
       }
       i = end + 1;
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      lastNames.push(undefined);
+      nameStarts[++depth] = -1;
       i++;
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      lastNames.pop();
+      depth--;
       i++;
     } else if (c === 0x2c /* , */ || c === 0x3a /* : */) {
       i++;
@@ -49,7 +62,7 @@ export function isProvablyCanonical(text: string): boolean {
       i += 5; // false
     } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
       let end = i + 1;
-      while (end < text.length && NUMBER_CHAR.test(text[end] as string)) end++;
+      while (end < text.length && isNumberChar(text.charCodeAt(end))) end++;
       const token = text.slice(i, end);
       if (String(Number(token)) !== token) return false;
       i = end;
@@ -58,6 +71,25 @@ export function isProvablyCanonical(text: string): boolean {
     }
   }
   return true;
+}
+
+// Whether text[aStart, aEnd) sorts strictly before text[bStart, bEnd) by UTF-16 code units, as
+// JavaScript's `<` on strings does; equal names (duplicates) do not.
+function isBefore(text: string, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+  const aLength = aEnd - aStart;
+  const bLength = bEnd - bStart;
+  const length = aLength < bLength ? aLength : bLength;
+  for (let k = 0; k < length; k++) {
+    const a = text.charCodeAt(aStart + k);
+    const b = text.charCodeAt(bStart + k);
+    if (a !== b) return a < b;
+  }
+  return aLength < bLength;
+}
+
+// - + . 0-9 e E: the characters a JSON number can contain.
+function isNumberChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45;
 }
 
 interface Cursor {

@@ -95,5 +95,5 @@ export function verifyCertificate(envelope: unknown, root: string): VerifyResult
   }
   const bad = checkSignature(opened, "certificate");
   if (bad !== undefined) return bad;
-  return validPayload(value, opened.bytes, root, "signature");
+  return validPayload(value, opened, root, "signature");
 }

@@ -84,15 +84,19 @@ export function findEntryProblem(object: unknown): string | undefined {
   const problem = findProblem(object, CONTENT, "entry");
   if (problem !== undefined) return problem;
   const entry = object as EntryContent;
-  const where = `entry ${JSON.stringify(entry.id)}`;
-  if (entry.kind === "article" && entry.title === undefined) return `${where} is an article and needs a title`;
-  if (entry.kind === "note" && entry.title !== undefined) return `${where} is a note; notes have no title (make it an article)`;
+  if (entry.kind === "article" && entry.title === undefined) return `${nameEntry(entry)} is an article and needs a title`;
+  if (entry.kind === "note" && entry.title !== undefined) return `${nameEntry(entry)} is a note; notes have no title (make it an article)`;
   const inline = entry.body !== undefined;
   const linked = entry.bodyHash !== undefined || entry.bodyUrl !== undefined;
-  if (inline === linked) return `${where} needs either body, or bodyHash with bodyUrl, and not both`;
-  if (linked && (entry.bodyHash === undefined || entry.bodyUrl === undefined)) return `${where} needs bodyHash and bodyUrl together`;
-  if (entry.updated < entry.published) return `${where} is updated (${entry.updated}) before it is published (${entry.published})`;
+  if (inline === linked) return `${nameEntry(entry)} needs either body, or bodyHash with bodyUrl, and not both`;
+  if (linked && (entry.bodyHash === undefined || entry.bodyUrl === undefined)) return `${nameEntry(entry)} needs bodyHash and bodyUrl together`;
+  if (entry.updated < entry.published) return `${nameEntry(entry)} is updated (${entry.updated}) before it is published (${entry.published})`;
   return undefined;
+}
+
+// Built only once a problem is found: the checks above run on every entry verified.
+function nameEntry(entry: EntryContent): string {
+  return `entry ${JSON.stringify(entry.id)}`;
 }
 
 /** Tells whether an entry is a tombstone. */

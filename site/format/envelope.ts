@@ -4,13 +4,13 @@
 // made for one object type can never be accepted for another, nor for anything else signed with the key.
 // Verifiers check the exact payload bytes; they never re-serialise a parsed object to check a signature.
 import { sign, verify } from "node:crypto";
-import { decodeBase64url, decodeBase64urlAfter, encodeBase64url } from "./base64url.ts";
+import { decodeBase64url, decodeBase64urlInto, diagnoseBase64url, encodeBase64url } from "./base64url.ts";
 import { canonicalize, parseCanonicalJson } from "./canonical.ts";
 import { importDidKey, type ImportedDidKey } from "./did.ts";
 import { KeyError } from "./errors.ts";
 import { hashBytes } from "./hash.ts";
 import type { KeyPair } from "./keys.ts";
-import { invalid, UNSIGNED, type Invalid, type Unsigned } from "./result.ts";
+import { invalid, UNSIGNED, type Invalid, type PayloadSource, type Unsigned } from "./result.ts";
 
 export type ObjectType = "certificate" | "entry" | "checkpoint" | "identity" | "location";
 
@@ -27,18 +27,6 @@ export interface Sealed<T> {
   readonly value: T;
   readonly bytes: Uint8Array;
   readonly hash: string;
-}
-
-/** An envelope whose encoding, key and canonical JSON are sound, before its signature and fields are checked. */
-export interface Opened {
-  readonly status: "opened";
-  readonly envelope: Envelope;
-  readonly bytes: Buffer;
-  /** The domain prefix of the expected type followed by the payload bytes: what the signature covers. */
-  readonly signingInput: Buffer;
-  readonly signature: Buffer;
-  readonly key: ImportedDidKey;
-  readonly object: Record<string, unknown>;
 }
 
 export const FORMAT_VERSION = 1;
@@ -70,6 +58,15 @@ export function isEnvelope(value: unknown): value is Envelope {
     Object.keys(record).length === 3;
 }
 
+// Opening decodes the payload into one reused buffer, right after its type's domain prefix, and the
+// signature into another, so that verifying allocates no buffer at all. Both hold the envelope opened
+// last (`current`); an Opened used after another envelope was opened decodes its strings again, and the
+// payload bytes a caller keeps are always a buffer of their own.
+const SCRATCH_SIZE = 64 * 1024; // larger payloads get a buffer of their own, as they are rare
+const scratch = Buffer.allocUnsafeSlow(SCRATCH_SIZE);
+const signatureScratch = Buffer.allocUnsafeSlow(64);
+let current: Opened | undefined;
+
 /** Decodes an envelope and checks everything but the signature and the object's fields; never throws. */
 export function openEnvelope(input: unknown, type: ObjectType): Opened | Invalid | Unsigned {
   if (input === undefined || input === null) return UNSIGNED;
@@ -79,17 +76,29 @@ export function openEnvelope(input: unknown, type: ObjectType): Opened | Invalid
   const imported = importDidKey(input.key);
   if (!imported.ok) return invalid("malformed-key", `signer key: ${imported.message}`);
   if (imported.key.algorithm !== "ed25519") return invalid("malformed-key", `signer key ${input.key} is an X25519 key, which cannot sign`);
-  if (input.payload.length > Math.ceil((MAX_PAYLOAD_BYTES * 4) / 3)) {
+  const { payload, signature } = input;
+  if (payload.length > Math.ceil((MAX_PAYLOAD_BYTES * 4) / 3)) {
     return invalid("too-large", `${type} payload is over ${MAX_PAYLOAD_BYTES} bytes`);
   }
-  const payload = decodeBase64urlAfter(PREFIX.get(type) as Buffer, input.payload);
-  if (!payload.ok) return invalid("malformed-base64", `${type} payload: ${payload.message}`);
-  const signature = decodeBase64url(input.signature);
-  if (!signature.ok) return invalid("malformed-base64", `${type} signature: ${signature.message}`);
-  if (signature.bytes.length !== 64) {
-    return invalid("malformed-signature", `${type} signature is ${signature.bytes.length} bytes; Ed25519 signatures are 64`);
+  const prefix = PREFIX.get(type) as Buffer;
+  const end = prefix.length + Math.floor((payload.length * 3) / 4);
+  const own = end > SCRATCH_SIZE ? Buffer.allocUnsafe(end) : undefined;
+  const buffer = own ?? scratch;
+  current = undefined; // the scratch buffers are about to change
+  buffer.set(prefix, 0);
+  if (decodeBase64urlInto(buffer, prefix.length, payload) < 0) {
+    return invalid("malformed-base64", `${type} payload: ${diagnoseBase64url(payload)}`);
   }
-  const parsed = parseCanonicalJson(payload.bytes);
+  if (signature.length !== 86 || decodeBase64urlInto(signatureScratch, 0, signature) !== 64) {
+    // 86 characters are exactly 64 bytes; anything else is refused, with the messages of a full decode.
+    const decoded = decodeBase64url(signature);
+    if (!decoded.ok) return invalid("malformed-base64", `${type} signature: ${decoded.message}`);
+    if (decoded.bytes.length !== 64) {
+      return invalid("malformed-signature", `${type} signature is ${decoded.bytes.length} bytes; Ed25519 signatures are 64`);
+    }
+    signatureScratch.set(decoded.bytes, 0); // not reached: a strict 64-byte signature has 86 characters
+  }
+  const parsed = parseCanonicalJson(buffer.subarray(prefix.length, end));
   if (!parsed.ok) return invalid(parsed.reason, `${type} ${parsed.message}`);
   const object = parsed.value;
   if (typeof object !== "object" || object === null || Array.isArray(object)) {
@@ -102,19 +111,82 @@ export function openEnvelope(input: unknown, type: ObjectType): Opened | Invalid
   if (record.v !== FORMAT_VERSION) {
     return invalid("unsupported-version", `${type} has format version ${JSON.stringify(record.v)}; this verifier reads version ${FORMAT_VERSION}`);
   }
-  return { status: "opened", envelope: input, bytes: payload.bytes, signingInput: payload.whole, signature: signature.bytes, key: imported.key, object: record };
+  return (current = new Opened(input, type, imported.key, record, { payload, signature, own, end }));
+}
+
+/** An envelope whose encoding, key and canonical JSON are sound, before its signature and fields are checked. */
+export class Opened implements PayloadSource {
+  readonly status = "opened";
+  readonly #payload: string;
+  readonly #signature: string;
+  /** Domain prefix ‖ payload in a buffer of this envelope's own, or undefined when they are in `scratch`. */
+  readonly #own: Buffer | undefined;
+  /** Where the payload ends in that buffer. */
+  readonly #end: number;
+  #bytes: Buffer | undefined;
+
+  constructor(
+    readonly envelope: Envelope,
+    /** The type the envelope was opened as, whose domain prefix the signature must cover. */
+    readonly type: ObjectType,
+    readonly key: ImportedDidKey,
+    readonly object: Record<string, unknown>,
+    decoded: { payload: string; signature: string; own: Buffer | undefined; end: number },
+  ) {
+    // The strings that were decoded are kept, not read again from the envelope, which could change.
+    this.#payload = decoded.payload;
+    this.#signature = decoded.signature;
+    this.#own = decoded.own;
+    this.#end = decoded.end;
+  }
+
+  /** The payload bytes, in a buffer of their own (made on first read: verification itself needs none). */
+  get bytes(): Buffer {
+    if (this.#bytes === undefined) {
+      const start = (PREFIX.get(this.type) as Buffer).length;
+      if (this.#own !== undefined) this.#bytes = this.#own.subarray(start, this.#end);
+      else if (current === this) this.#bytes = Buffer.from(scratch.subarray(start, this.#end));
+      else this.#bytes = Buffer.from(this.#payload, "base64url"); // strict, so exactly the bytes opened
+    }
+    return this.#bytes;
+  }
+
+  /** Returns the SHA-256 of the payload bytes as base64url, without copying them. */
+  hashPayload(): string {
+    if (this.#bytes !== undefined || this.#own !== undefined || current !== this) return hashBytes(this.bytes);
+    return hashBytes(scratch.subarray((PREFIX.get(this.type) as Buffer).length, this.#end));
+  }
+
+  /** Checks the Ed25519 signature over the type's domain prefix ‖ payload bytes; never throws. */
+  hasValidSignature(): boolean {
+    const input = this.#load();
+    try {
+      return verify(null, input.subarray(0, this.#end), this.key.keyObject, signatureScratch);
+    } catch {
+      return false;
+    }
+  }
+
+  // Returns the buffer holding domain prefix ‖ payload, with the signature in `signatureScratch`,
+  // decoding them again if another envelope was opened since (both decodes succeeded once already).
+  #load(): Buffer {
+    if (current === this) return this.#own ?? scratch;
+    current = undefined;
+    if (this.#own === undefined) {
+      const prefix = PREFIX.get(this.type) as Buffer;
+      scratch.set(prefix, 0);
+      scratch.write(this.#payload, prefix.length, this.#end - prefix.length, "base64url");
+    }
+    signatureScratch.write(this.#signature, 0, 64, "base64url");
+    current = this;
+    return this.#own ?? scratch;
+  }
 }
 
 /** Checks an opened envelope's Ed25519 signature over its domain-separated payload. */
 export function checkSignature(opened: Opened, type: ObjectType): Invalid | undefined {
-  // signingInput was built with the prefix of the type the envelope was opened as, which is `type`.
-  let ok = false;
-  try {
-    ok = verify(null, opened.signingInput, opened.key.keyObject, opened.signature);
-  } catch {
-    ok = false;
-  }
-  return ok ? undefined : invalid("bad-signature", `${type} signature does not match its payload and key ${opened.key.did}`);
+  // The signature is checked under the prefix of the type the envelope was opened as, which is `type`.
+  return opened.hasValidSignature() ? undefined : invalid("bad-signature", `${type} signature does not match its payload and key ${opened.key.did}`);
 }
 
 /** Tells whether an opened envelope is one of the given object types (for callers holding mixed envelopes). */

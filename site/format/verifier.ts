@@ -9,7 +9,6 @@ import { checkAuthority, parseObject } from "./authenticate.ts";
 import { CHECKPOINT_RULES, compareCheckpoints, type CheckpointPayload, type CheckpointState } from "./checkpoint.ts";
 import { ENTRY_RULES, type EntryPayload } from "./entry.ts";
 import type { ObjectType } from "./envelope.ts";
-import { hashBytes } from "./hash.ts";
 import type { Keyring } from "./keyring.ts";
 import { verifyLocationRecord, type LocationPayload } from "./location.ts";
 import type { ObjectRules, Parsed } from "./authenticate.ts";
@@ -65,7 +64,7 @@ export class Verifier {
   verifyEntry(envelope: unknown): VerifyResult<EntryPayload> {
     const parsed = parseObject(envelope, ENTRY_RULES, this.#keyring.root);
     if (parsed.status !== "parsed") return parsed;
-    const hash = hashBytes(parsed.opened.bytes);
+    const hash = parsed.opened.hashPayload();
     const known = this.#verified.get(hash);
     if (known !== undefined && known.type === "entry") return this.#valid(parsed, hash, known.signer, "cache");
     const listed = this.#listed.get(hash);
@@ -83,7 +82,7 @@ export class Verifier {
   verifyCheckpoint(envelope: unknown, options: { previous?: CheckpointState } = {}): VerifyResult<CheckpointPayload> {
     const parsed = parseObject(envelope, CHECKPOINT_RULES, this.#keyring.root);
     if (parsed.status !== "parsed") return parsed;
-    const hash = hashBytes(parsed.opened.bytes);
+    const hash = parsed.opened.hashPayload();
     const known = this.#verified.get(hash);
     const result = known !== undefined && known.type === "checkpoint"
       ? this.#valid(parsed, hash, known.signer, "cache")
@@ -117,7 +116,7 @@ export class Verifier {
   }
 
   #valid<T>(parsed: Parsed<T>, hash: string, signer: string, via: "cache" | "checkpoint"): Valid<T> {
-    return validPayload(parsed.value, parsed.opened.bytes, signer, via, hash);
+    return validPayload(parsed.value, parsed.opened, signer, via, hash);
   }
 
   #remember(hash: string, type: ObjectType, signer: string): void {
