@@ -41,7 +41,8 @@ async function bareGot(): Promise<Record<string, number>> {
   const client = got.extend({ agent: { http: agent }, retry: { limit: 0 } });
   let bytes = 0;
   await pool(async (url) => {
-    bytes += (await client(url).buffer()).length;
+    const body = await client(url).buffer();
+    bytes += body.length;
   });
   agent.destroy();
   return { bytes };
@@ -60,7 +61,12 @@ async function crawl(): Promise<Record<string, number>> {
     }
     const feeds = crawler.store.listFeeds();
     const started = performance.now();
-    const progress = await crawlFeeds(crawler, feeds);
+    const problems = new Map<string, number>();
+    const progress = await crawlFeeds(crawler, feeds, (_, result) => {
+      const key = result.error?.message.replace(/\/f\/\d+\.xml/, "/f/N.xml");
+      if (key) problems.set(key, (problems.get(key) ?? 0) + 1);
+    });
+    for (const [message, count] of problems) process.stderr.write(`crawl error ×${count}: ${message}\n`);
     const ms = performance.now() - started;
     let verified = 0;
     let rejected = 0;

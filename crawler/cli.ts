@@ -7,12 +7,13 @@ import { relative } from "node:path";
 import sade from "sade";
 import { CapsuleError } from "../site/errors.ts";
 import { runVerify } from "./cli-verify.ts";
-import { loadConfig, OPTIONS, toFlag, type OptionName } from "./config.ts";
+import { loadConfig, OPTIONS, parseDuration, toFlag, type OptionName } from "./config.ts";
 import { crawlFeeds, openCrawler, selectFeeds, siteUrlOf, syncFollowList, type Crawler, type CrawlProgress } from "./crawl.ts";
+import { ConfigError } from "./errors.ts";
 import { describeFeeds, formatStatus } from "./status.ts";
 
 /** The commands this module runs; bin/capsule.js sends these here. */
-export const CRAWLER_COMMANDS = ["crawl", "daemon", "status", "import", "export", "verify"] as const;
+export const CRAWLER_COMMANDS = ["crawl", "daemon", "status", "import", "export", "verify", "discover"] as const;
 
 type Handler = (...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Flags = Record<string, unknown>;
@@ -60,7 +61,11 @@ export function createCrawlerProgram() {
         const skipped = crawler.store.listFeeds().filter((f) => f.following).length - feeds.length;
         const started = performance.now();
         const bar = createProgressBar(process.stderr);
-        const progress = await crawlFeeds(crawler, feeds, (p) => bar.update(p));
+        // The mesh's follow lists say where else each creator is mirrored, and who mirrors us.
+        const { learnMirrors, saveOwnMirrors } = await import("./mesh.ts");
+        const mesh = await learnMirrors(crawler);
+        saveOwnMirrors(crawler, mesh.ours);
+        const progress = await crawlFeeds(crawler, feeds, (p) => bar.update(p), mesh.hints);
         bar.done(progress);
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         console.log(`Crawled ${progress.done} feeds in ${seconds} s: ${progress.added} new entries, ${progress.unchanged} unchanged, ${progress.errors} errors.`
@@ -88,6 +93,34 @@ export function createCrawlerProgram() {
       });
       console.log("Stopping: finishing running fetches…");
       await daemon.close();
+    });
+
+  addConfigOptions(prog.command("discover")
+    .describe("Suggest people to follow: whom the people you follow follow (their follow lists), ranked by how many of them do, with name, bio and latest post.")
+    .option("--depth", "1: the follow lists of the people you follow; 2: also those of the capsules they list (up to 4)", 2)
+    .option("--limit", "Suggestions shown", 20)
+    .option("--max-documents", "Follow lists and feeds read in one run, kept or fetched", 200)
+    .option("--max-age", "Reuse kept follow lists and feeds younger than this without asking their servers", "6h")
+    .option("--json", "Print JSON (every field)")
+    .example("discover")
+    .example("discover --depth 1 --limit 50")
+    .example("discover --json > suggestions.json"), DISCOVER_OPTIONS)
+    .action(async (flags: Flags) => {
+      const options = {
+        depth: readWhole(flags, "depth", 1, 4),
+        limit: readWhole(flags, "limit", 1, 1000),
+        maxDocuments: readWhole(flags, "max-documents", 1, 100_000),
+        maxAge: readSeconds(flags, "max-age"),
+      };
+      const config = loadConfig(readFlags(flags));
+      const [{ discoverCreators }, { formatDiscovery }] = await Promise.all([import("./discover.ts"), import("./discover-view.ts")]);
+      const crawler = openCrawler(config);
+      try {
+        const discovery = await discoverCreators(crawler, options);
+        process.stdout.write(flags["json"] ? `${JSON.stringify(discovery, null, 2)}\n` : formatDiscovery(discovery));
+      } finally {
+        await crawler.close();
+      }
     });
 
   prog.command("status")
@@ -128,6 +161,27 @@ export function createCrawlerProgram() {
       process.stdout.write(exportOpml(config.contentDir));
     });
   return prog;
+}
+
+const DISCOVER_OPTIONS: readonly OptionName[] = [
+  "dataDir", "contentDir", "followerUrl", "concurrency", "perHostConcurrency", "connectTimeout", "timeout", "maxBodyBytes", "maxRedirects", "allowPrivateAddresses",
+];
+
+// Command flags outside the configuration table (discover's), checked with the same kind of message.
+function readWhole(flags: Flags, flag: string, min: number, max: number): number {
+  const raw = String(flags[flag]);
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= min && value <= max)) {
+    throw new ConfigError("config", `config: --${flag}=${JSON.stringify(raw)} is not a whole number from ${min} to ${max}`, { hint: "Run `capsule discover --help` for the options." });
+  }
+  return value;
+}
+
+function readSeconds(flags: Flags, flag: string): number {
+  const raw = String(flags[flag]);
+  const seconds = parseDuration(raw);
+  if (seconds === undefined) throw new ConfigError("config", `config: --${flag}=${JSON.stringify(raw)} is not a duration such as 30m, 6h or 1d`, { hint: "Run `capsule discover --help` for the options." });
+  return seconds;
 }
 
 /** Runs a crawler command from `process.argv`; returns its exit code, or undefined for a command it does not know. */

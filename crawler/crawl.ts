@@ -96,11 +96,19 @@ export async function syncFollowList(crawler: Crawler): Promise<{ added: string[
  * Refreshes `feeds` (default: every followed feed not waiting out a server's Retry-After) through the queue;
  * resolves when all are done. One feed's failure is recorded on that feed and never stops the others.
  */
-export async function crawlFeeds(crawler: Crawler, feeds: readonly StoredFeed[], onProgress?: (progress: CrawlProgress, result: RefreshResult) => void): Promise<CrawlProgress> {
+export async function crawlFeeds(
+  crawler: Crawler, feeds: readonly StoredFeed[], onProgress?: (progress: CrawlProgress, result: RefreshResult) => void,
+  /** Mirror feed URLs the mesh knows per feed id (crawler/mesh.ts), for the fallback when an origin fails. */
+  mirrorHints?: ReadonlyMap<string, readonly string[]>,
+): Promise<CrawlProgress> {
   const progress: CrawlProgress = { total: feeds.length, done: 0, added: 0, unchanged: 0, errors: 0 };
   // Worker threads pay for themselves only on big crawls (starting one costs about as much as 100 feeds).
   const pool = crawler.config.workers > 0 && feeds.length >= WORKER_THRESHOLD ? new ProcessPool(crawler.config.workers) : undefined;
-  const context: RefreshContext = pool ? { ...crawler.context, pool } : crawler.context;
+  const context: RefreshContext = {
+    ...crawler.context,
+    ...(pool ? { pool } : {}),
+    ...(mirrorHints ? { mirrorHints: (feed: StoredFeed) => mirrorHints.get(feed.id) ?? [] } : {}),
+  };
   try {
     await Promise.all(feeds.map(async (feed) => {
       const result = await crawler.queue.add(feed.id, feed.url, () => refreshFeed(feed.id, context)).catch((error: unknown) => ({

@@ -7,7 +7,9 @@
 import { schedule, type ScheduledTask } from "node-cron";
 import type { CrawlerConfig } from "./config.ts";
 import { crawlFeeds, openCrawler, selectFeeds, siteUrlOf, syncFollowList, type Crawler } from "./crawl.ts";
+import { discoverCreators, type Discovery } from "./discover.ts";
 import type { FetchOptions } from "./fetch.ts";
+import { learnMirrors, saveOwnMirrors } from "./mesh.ts";
 import { regenerateMirrors } from "./mirror.ts";
 import { renderMirrorFeed } from "./mirror-feed.ts";
 import { mirrorIdOf, type StoredFeed } from "./model.ts";
@@ -42,8 +44,10 @@ export async function startDaemon(config: CrawlerConfig, options: DaemonOptions 
   const mirrors = new MirrorIndex(crawler);
   const state = { started: new Date().toISOString(), wakeUps: 0, lastWakeUp: null as string | null, lastSummary: null as string | null, running: false };
   let server: RunningServer;
+  // The last discovery run, worked out after each wake-up and served as it is: a request never fetches.
+  let discovery: Discovery | undefined;
   try {
-    server = await startServer({ source: createSource(crawler, mirrors, config, () => state), host: config.host, port: config.port, log });
+    server = await startServer({ source: { ...createSource(crawler, mirrors, config, () => state), readSuggestions: () => discovery }, host: config.host, port: config.port, log });
   } catch (error) {
     await crawler.close();
     throw error;
@@ -62,14 +66,20 @@ export async function startDaemon(config: CrawlerConfig, options: DaemonOptions 
       const sync = await syncFollowList(crawler);
       if (sync.added.length + sync.removed.length > 0) log(`follow list: ${sync.added.length} added, ${sync.removed.length} removed`);
       const due = selectFeeds(crawler.store, all ? {} : { dueBy: new Date() });
+      const mesh = due.length > 0 ? await learnMirrors(crawler) : undefined;
+      if (mesh) saveOwnMirrors(crawler, mesh.ours);
       const progress = await crawlFeeds(crawler, due, (_, result) => {
         if (result.error) log(`${result.feedId}: ${result.error.message}`);
-      });
+      }, mesh?.hints);
       const mirrored = await regenerateMirrors(crawler.store, { outDir: config.mirrorDir, siteUrl });
       for (const failure of mirrored.failed) log(`${failure.feedId}: ${failure.error.message}`);
       mirrors.rebuild();
       state.lastSummary = `${progress.done} due feeds: ${progress.added} new entries, ${progress.unchanged} unchanged, ${progress.errors} errors; ${mirrored.regenerated.length} mirrors regenerated`;
       if (progress.done > 0) log(state.lastSummary);
+      discovery = await discoverCreators(crawler).catch((error: Error) => {
+        log(`discover: suggestions not updated (${error.message}); the last ones stay`);
+        return discovery;
+      });
     } catch (error) {
       // A broken follow list or a full disk: say so and try again at the next wake-up.
       log(`daemon: this wake-up failed (${(error as Error).message}); trying again at the next one`);

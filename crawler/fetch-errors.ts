@@ -101,19 +101,41 @@ export function toFetchError(error: unknown, url: URL, settings: TimeoutLimits):
   if (DNS_CODES.has(code)) {
     return new FetchError("dns", `could not resolve ${url.hostname} (${code})`, url.href, { cause: error, hint: "Check the host name for typos; the domain may have lapsed." });
   }
-  if (/^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|EPROTO$)/.test(code)) {
-    return new FetchError("tls", `TLS failure (${code}: ${message})`, url.href, { cause: error, hint: "The site's certificate is invalid or expired; only its owner can fix that." });
-  }
+  if (/^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|EPROTO$)/.test(code)) return tlsError(code, message, url.href, error);
   if (code === "ETIMEDOUT") return timeoutError(true, settings, url.href, error);
   const what = code === "ECONNREFUSED" ? "connection refused (ECONNREFUSED)"
     : code === "ECONNRESET" ? "connection reset by the server (ECONNRESET)"
     // zlib's codes are Z_*, brotli's ERR__ERROR_*: the server sent a body its Content-Encoding does not match.
-    : code.startsWith("Z_") || code.startsWith("ERR__") ? `could not decompress the body (${code}: ${message})`
-    : `network error (${code ? `${code}: ` : ""}${message})`;
+    : code.startsWith("Z_") || code.startsWith("ERR__") ? `could not decompress the body (${code}: ${toOneLine(message)})`
+    : `network error (${code ? `${code}: ` : ""}${toOneLine(message)})`;
   return new FetchError("network", what, url.href, {
     cause: error,
     hint: "The server is down, dropped the connection or sent a broken body; the fetch is retried later.",
   });
+}
+
+// OpenSSL reports "write EPROTO 80BC…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/…:350:\n":
+// the reason is the part after the function name.
+const OPENSSL_REASON = /:SSL routines:[^:]*:([^:]+):/;
+
+/** A TLS failure in one line: what went wrong in words, and a hint that fits it. */
+function tlsError(code: string, message: string, url: string, cause: unknown): FetchError {
+  const reason = OPENSSL_REASON.exec(message)?.[1]?.trim();
+  if (reason !== undefined && /wrong version number|packet length too long|http request/i.test(reason)) {
+    // The server answered the TLS handshake in plain text: an https:// URL on a port that speaks only HTTP.
+    return new FetchError("tls", `TLS failure (the server does not speak TLS on this port: ${reason})`, url, {
+      cause, hint: "The address answers in plain HTTP; follow its http:// URL if the site has no HTTPS, or ask its owner to fix the port.",
+    });
+  }
+  return new FetchError("tls", `TLS failure (${code}: ${reason ?? toOneLine(message)})`, url, {
+    cause, hint: "The site's certificate is invalid or expired, or its TLS setup is broken; only its owner can fix that.",
+  });
+}
+
+/** Foreign text (socket, zlib, OpenSSL messages) for a one-line message: whitespace collapsed, cut at 200 characters. */
+function toOneLine(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 
 function formatBytes(bytes: number): string {

@@ -36,7 +36,16 @@ export interface MirrorPagesOptions {
   pageSize?: number;
   /** Newest posts the re-served feed carries (verified tombstones always). @default 50 */
   feedLimit?: number;
+  /**
+   * Newest entries a creator's pages show; the store keeps every entry, this bounds what one feed can make
+   * the mirror write (100,000 tiny items would otherwise become 100,000 pages, about 1 GB, on every change).
+   * @default 2000
+   */
+  maxEntries?: number;
 }
+
+/** The default of `maxEntries`: far more than any feed carries at once, so only a flood of entries meets it. */
+export const MIRROR_MAX_ENTRIES = 2000;
 
 /** Options of `regenerateMirrors`. */
 export interface MirrorOptions extends MirrorPagesOptions {
@@ -62,7 +71,7 @@ export async function writeMirrorPages(feed: StoredFeed, entries: readonly Store
   }
   const { mirrorUrl, assetBase } = resolveLocation(options);
   const feedLimit = options.feedLimit ?? 50;
-  const view = createMirrorView(feed, entries, { url: new URL(`${id}/`, mirrorUrl).href, assetBase, feedLimit });
+  const view = createMirrorView(feed, selectNewest(entries, readMaxEntries(options)), { url: new URL(`${id}/`, mirrorUrl).href, assetBase, feedLimit });
   const files = renderMirrorFiles(view, feed, { pageSize: options.pageSize ?? 40, feedLimit });
   await replaceFolder(join(options.outDir, id), files);
   return { files: files.size };
@@ -80,7 +89,8 @@ export async function regenerateMirrors(store: Store, options: MirrorOptions): P
   const marks: Promise<void>[] = [];
   for (const feed of store.listChangedFeeds()) {
     try {
-      await writeMirrorPages(feed, store.listEntries(feed.id), options);
+      // The store lists newest first: only the entries the pages can show are read.
+      await writeMirrorPages(feed, store.listEntries(feed.id, { limit: readMaxEntries(options) }), options);
       regenerated.push(feed.id);
       // Marked as of the content that was read: a refresh committed meanwhile leaves the feed changed.
       marks.push(store.markMirrored(feed.id, feed.changedAt!));
@@ -164,6 +174,18 @@ function groupByTag(entries: readonly EntryView[], base: string): { label: strin
     }
   }
   return [...groups.values()].sort((a, b) => b.entries.length - a.entries.length || a.slug.localeCompare(b.slug));
+}
+
+function readMaxEntries(options: MirrorPagesOptions): number {
+  const max = options.maxEntries ?? MIRROR_MAX_ENTRIES;
+  if (!(Number.isSafeInteger(max) && max > 0)) throw new TypeError(`mirror: expected maxEntries to be a positive integer, got ${String(max)}`);
+  return max;
+}
+
+/** The `max` newest entries (by publication time, then key), in any order the caller gave them. */
+function selectNewest(entries: readonly StoredEntry[], max: number): readonly StoredEntry[] {
+  if (entries.length <= max) return entries;
+  return [...entries].sort((a, b) => (a.published < b.published ? 1 : a.published > b.published ? -1 : a.key < b.key ? 1 : -1)).slice(0, max);
 }
 
 function resolveLocation(options: MirrorPagesOptions): { mirrorUrl: string; assetBase: string } {

@@ -56,7 +56,7 @@ export class ProcessPool {
 
   #spawn(index: number): Worker {
     // A bounded heap: a hostile feed can exhaust a worker (which is replaced), not the daemon.
-    const worker = new Worker(BOOT, { resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 } });
+    const worker = new Worker(BOOT, { resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 } });
     worker.unref();
     worker.on("message", (reply: Reply) => {
       const pending = this.#pending.get(reply.id);

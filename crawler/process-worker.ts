@@ -3,7 +3,8 @@ import { parentPort } from "node:worker_threads";
 import { Authenticator } from "./authenticate.ts";
 import { processFeedBody, serializeError, type ProcessInput } from "./process.ts";
 
-const authenticator = new Authenticator();
+// Verifier caches for the feeds this worker owns; bounded so a follow list of 100,000 feeds stays small.
+const authenticator = new Authenticator(5_000);
 
 parentPort?.on("message", ({ id, input }: { id: number; input: ProcessInput }) => {
   try {

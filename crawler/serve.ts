@@ -9,6 +9,8 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { escapeHtml } from "../layouts/html.ts";
+import type { Discovery } from "./discover.ts";
+import { renderDiscoveryPage } from "./discover-view.ts";
 import { ServeError } from "./errors.ts";
 import { loadAssets, DEFAULT_LAYOUTS_DIR } from "./serve-assets.ts";
 import { Resource, ResourceCache } from "./serve-cache.ts";
@@ -25,6 +27,8 @@ export interface MirrorSource {
   listMirrors(): Iterable<{ id: string; title: string }>;
   /** What /status.json returns (JSON-serialisable). */
   readStatus(): unknown;
+  /** The last discovery run (undefined until one has finished), for /discover and /discover.json; without this hook those pages do not exist. */
+  readSuggestions?(): Discovery | undefined;
 }
 
 /** Options of {@link startServer}. */
@@ -146,6 +150,7 @@ function route(context: HandlerContext, request: IncomingMessage, response: Serv
   if (asset) return sendResource(request, response, asset);
   if (path.startsWith("/mirror/")) return serveMirror(context, request, response, path);
   if (path === "/status.json") return sendStatus(context, request, response);
+  if ((path === "/discover" || path === "/discover.json") && context.source.readSuggestions) return sendDiscovery(context, request, response, path);
   if (path === "/") return sendIndex(context, request, response);
   sendText(request, response, 404, `not found: ${quote(path)}; ${ROUTES_HINT}\n`);
 }
@@ -206,12 +211,21 @@ function sendIndex(context: HandlerContext, request: IncomingMessage, response: 
 <body><main>
 <h1>Capsule mirror</h1>
 <p>This daemon re-serves the feeds it follows. Its state: <a href="/status.json">status.json</a>.</p>
-<h2>Mirrored feeds (${items.length})</h2>
+${context.source.readSuggestions ? `<p>Whom the people you follow follow: <a href="/discover">people you might follow</a>.</p>\n` : ""}<h2>Mirrored feeds (${items.length})</h2>
 ${items.length > 0 ? `<ul>\n${items.join("\n")}\n</ul>` : "<p>None yet.</p>"}
 </main></body>
 </html>
 `;
   sendBody(request, response, 200, body, { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache", "content-security-policy": FEED_CSP });
+}
+
+function sendDiscovery(context: HandlerContext, request: IncomingMessage, response: ServerResponse, path: string): void {
+  const discovery = context.source.readSuggestions!();
+  if (path === "/discover.json") {
+    const body = `${JSON.stringify(discovery ?? { computedAt: null, suggestions: [], notes: [] }, null, 2)}\n`;
+    return sendBody(request, response, 200, body, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  }
+  sendBody(request, response, 200, renderDiscoveryPage(discovery), { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache", "content-security-policy": FEED_CSP });
 }
 
 function sendText(request: IncomingMessage, response: ServerResponse, status: number, text: string, extra: OutgoingHttpHeaders = {}): void {

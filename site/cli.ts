@@ -101,6 +101,7 @@ export function createProgram() {
     ["import <file>", "Follow every feed in an OPML file from a feed reader."],
     ["export", "Print the follow list as OPML."],
     ["verify <url-or-file>", "Check a capsule's signatures: identity, keys, entries, checkpoint, location. `capsule verify --help` for more."],
+    ["discover", "Suggest people to follow from the follow lists of the people you follow. `capsule discover --help` for more."],
   ];
   for (const [usage, description] of crawlerCommands) {
     prog.command(usage).describe(description).action(() => {

@@ -18,7 +18,7 @@ function identityOf(capsule: MeshCapsule): string {
 }
 
 setup(test, async () => {
-  mesh = await createMesh(join(tmpdir(), `capsule-mesh-${process.pid}`), { n: 5, k: 2, posts: 4 });
+  mesh = await createMesh(join(tmpdir(), `capsule-mesh-${process.pid}`), { n: 5, k: 3, posts: 4 });
   await mesh.cycle();
 });
 
@@ -29,7 +29,7 @@ test.after(async () => {
 test("every capsule mirrors the ones it follows, with every entry verified", () => {
   for (const capsule of mesh.capsules) {
     const feeds = capsule.daemon.crawler.store.listFeeds();
-    assert.is(feeds.length, 2, capsule.url);
+    assert.is(feeds.length, 3, capsule.url);
     for (const feed of feeds) {
       assert.ok(feed.capsule, `${feed.url} is a signed capsule`);
       const entries = capsule.daemon.crawler.store.listEntries(feed.id);
@@ -42,7 +42,7 @@ test("every capsule mirrors the ones it follows, with every entry verified", () 
 test("a creator's host goes down: a new follower recovers all their posts from mirrors, all verified; a hostile mirror gives nothing", async () => {
   const downed = mesh.capsules[0]!;
   const id = identityOf(downed).replace("did:key:", "");
-  const mirrorHost = mesh.capsules[mesh.capsules.length - 1]!; // follows capsules 0 and 1
+  const mirrorHost = mesh.capsules[mesh.capsules.length - 1]!; // follows capsules 0, 1 and 2
   await mesh.takeDown(downed);
   const follower = await mesh.addFollower([`${mirrorHost.url}mirror/${id}/feed.xml`, `${mesh.capsules[2]!.url}feed.xml`]);
   await follower.daemon.tick({ all: true });
@@ -72,6 +72,21 @@ test("a creator's host goes down: a new follower recovers all their posts from m
   } finally {
     await hostile.close();
   }
+});
+
+test("followers of the downed creator fall back to the mirrors the mesh's follow lists reveal", async () => {
+  const downed = mesh.capsules[0]!;
+  await mesh.cycle();
+  const id = identityOf(downed);
+  // Capsule 3 follows 4, 0 and 1; capsule 4 follows 0 too, so 3 learns from 4's follow list that 4 mirrors 0.
+  const three = mesh.capsules[3]!;
+  const feed = three.daemon.crawler.store.listFeeds().find((f) => f.capsule?.id === id)!;
+  assert.match(feed.errors.message ?? "", "fetch:", "the origin is down");
+  assert.match(feed.lastFetch?.message ?? "", `verified entries read from the mirror ${mesh.capsules[4]!.url}mirror/`);
+  assert.ok(feed.mirrors.some((m) => m.source === "mesh" && m.good > 0), JSON.stringify(feed.mirrors));
+  // Who mirrors us is written for the next build: 4 follows 0, 1, 2, and of those 1 and 2 follow 4 back.
+  const ownMirrors = JSON.parse(readFileSync(join(mesh.capsules[4]!.folder, ".capsule/mirrors.json"), "utf8")) as { mirrors: string[] };
+  assert.equal(ownMirrors.mirrors, [mesh.capsules[1]!.url, mesh.capsules[2]!.url].sort());
 });
 
 test("a creator moves: every follower follows the move within one crawl cycle, keeping the history", async () => {

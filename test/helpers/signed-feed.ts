@@ -11,8 +11,8 @@ export interface TestCreator {
   readonly certificate: Envelope;
   /** Signs an entry (id, published and body are enough). */
   sign(fields: Partial<EntryFields> & { id: string }): Sealed<EntryContent>;
-  /** An RSS 2.0 capsule feed of these signed entries, with identity, certificate and (optionally) a checkpoint. */
-  renderFeed(entries: readonly { sealed: Sealed<EntryPayload>; title?: string; link?: string }[], options?: { checkpoint?: boolean; previous?: CheckpointState; url?: string; extraItems?: string; extraChannel?: string }): string;
+  /** An RSS 2.0 capsule feed of these signed entries, with identity, certificate, (optionally) a checkpoint and a `<capsule:following href>` follow list link. */
+  renderFeed(entries: readonly { sealed: Sealed<EntryPayload>; title?: string; link?: string }[], options?: { checkpoint?: boolean; previous?: CheckpointState; url?: string; extraItems?: string; extraChannel?: string; following?: string }): string;
 }
 
 /** The envelope with its payload's body rewritten and re-encoded: the signature no longer matches. */
@@ -50,7 +50,7 @@ export function createTestCreator(seedByte: number, name = "Alice"): TestCreator
       ].join(""));
       return `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" ${renderNamespaceAttribute()}><channel><title>${name}</title><link>${origin}/</link>` +
         `<description>${name}'s capsule</description>\n${renderIdentityXml(`${origin}/.well-known/capsule.json`, rootKey.did)}\n` +
-        `${renderEnvelopeXml("certificate", certificate)}\n${checkpoint.join("\n")}\n${options.extraChannel ?? ""}\n${items.join("\n")}${options.extraItems ?? ""}\n</channel></rss>\n`;
+        `${renderEnvelopeXml("certificate", certificate)}\n${checkpoint.join("\n")}\n${options.following ? `<capsule:following href="${options.following.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}"/>\n` : ""}${options.extraChannel ?? ""}\n${items.join("\n")}${options.extraItems ?? ""}\n</channel></rss>\n`;
     },
   };
 }
