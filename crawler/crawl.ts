@@ -56,6 +56,7 @@ export function openCrawler(config: CrawlerConfig, options: { lookup?: FetchOpti
     store, fetch, authenticator: new Authenticator(),
     limits: { minInterval: config.minInterval, maxInterval: config.maxInterval, maxBackoff: config.maxBackoff },
     redirectMoves: config.redirectMoves,
+    ownSiteUrl: config.followerUrl || followerUrlOf(config.contentDir),
     now: options.now,
   };
   const queue = new FetchQueue({ concurrency: config.concurrency, perHost: config.perHostConcurrency });

@@ -47,7 +47,8 @@ function score(record: MirrorRecord): number {
  * and the updated records of every mirror known, to store on the feed.
  */
 export async function fetchFromMirrors(feed: StoredFeed, context: RefreshContext, now: Date): Promise<{ rescue?: MirrorRescue; records: MirrorRecord[] }> {
-  const candidates = listMirrorCandidates(feed, context.mirrorHints?.(feed) ?? []);
+  const own = context.ownSiteUrl;
+  const candidates = listMirrorCandidates(feed, context.mirrorHints?.(feed) ?? []).filter((record) => !own || !record.url.startsWith(own));
   const records = new Map(candidates.map((record) => [record.url, record]));
   const at = now.toISOString();
   for (const candidate of candidates.slice(0, MIRRORS_PER_REFRESH)) {

@@ -26,6 +26,8 @@ export interface RefreshContext {
   readonly redirectMoves?: number;
   /** @default () => new Date() */
   readonly now?: () => Date;
+  /** This follower's own site: its mirror of a creator is never a source for that creator (it is our own copy). */
+  readonly ownSiteUrl?: string;
   /** Mirror feed URLs the mesh knows for a capsule (followers that publish `/mirror/<id>/feed.xml`). */
   readonly mirrorHints?: (feed: StoredFeed) => readonly string[];
 }

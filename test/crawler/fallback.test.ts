@@ -88,6 +88,25 @@ test("origin down: verified entries come from a good mirror; a forging mirror ga
   }
 });
 
+test("a follower never falls back to its own copy of the creator", async () => {
+  const temp = openTempStore();
+  try {
+    routes.clear();
+    routes.set("/alice/feed.xml", () => ({ status: 200, body: feedOf(2, `${base}/alice/feed.xml`) }));
+    const feed = await temp.store.addFeed(`${base}/alice/feed.xml`);
+    const own = `${base}/me/mirror/${ID}/feed.xml`;
+    let asked = 0;
+    routes.set(`/me/mirror/${ID}/feed.xml`, () => ((asked += 1), { status: 200, body: feedOf(2, own) }));
+    await refreshFeed(feed.id, { ...context(temp.store, [own]), ownSiteUrl: `${base}/me/` });
+    routes.set("/alice/feed.xml", () => ({ status: 503, body: "down" }));
+    const result = await refreshFeed(feed.id, { ...context(temp.store, [own]), ownSiteUrl: `${base}/me/` });
+    assert.is(result.outcome, "error");
+    assert.is(asked, 0, "our own mirror was not asked");
+  } finally {
+    await temp.dispose();
+  }
+});
+
 test("a new follower follows a creator whose origin is gone, by a mirror URL that names the key", async () => {
   const temp = openTempStore();
   try {
