@@ -135,4 +135,9 @@ function waitForEnter(seconds: number): Promise<void> {
 }
 
 // Runs when started as a program (`node --import tsx scripts/demo.ts`), not when a test imports parseDemoArgs.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(`demo: ${(error as Error).message ?? String(error)}`);
+    process.exitCode = 1;
+  });
+}
