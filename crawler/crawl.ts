@@ -17,6 +17,8 @@ import { openStore, type Store } from "./store.ts";
 
 /** Feeds in one crawl from which parsing moves to worker threads. */
 export const WORKER_THRESHOLD = 200;
+/** Bodies from this size are parsed in a worker even on small crawls. */
+export const LARGE_BODY_BYTES = 1024 * 1024;
 
 const PACKAGE = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string; homepage?: string };
 
@@ -103,11 +105,13 @@ export async function crawlFeeds(
   mirrorHints?: ReadonlyMap<string, readonly string[]>,
 ): Promise<CrawlProgress> {
   const progress: CrawlProgress = { total: feeds.length, done: 0, added: 0, unchanged: 0, errors: 0 };
-  // Worker threads pay for themselves only on big crawls (starting one costs about as much as 100 feeds).
-  const pool = crawler.config.workers > 0 && feeds.length >= WORKER_THRESHOLD ? new ProcessPool(crawler.config.workers) : undefined;
+  // Workers start only when first used: on big crawls (starting one costs about as much as 100 feeds) and
+  // for any body big enough to hold the thread (refresh.ts), so the daemon keeps answering while it parses.
+  const pool = crawler.config.workers > 0 ? new ProcessPool(crawler.config.workers) : undefined;
+  const everyFeed = feeds.length >= WORKER_THRESHOLD;
   const context: RefreshContext = {
     ...crawler.context,
-    ...(pool ? { pool } : {}),
+    ...(pool ? { pool, poolFrom: everyFeed ? 0 : LARGE_BODY_BYTES } : {}),
     ...(mirrorHints ? { mirrorHints: (feed: StoredFeed) => mirrorHints.get(feed.id) ?? [] } : {}),
   };
   try {

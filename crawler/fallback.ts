@@ -56,7 +56,9 @@ export async function fetchFromMirrors(feed: StoredFeed, context: RefreshContext
       const fetched = await fetchFeed(candidate.url, {}, context.fetch);
       if (fetched.kind !== "modified") throw new Error("the mirror answered without a body");
       const input = { feed, body: fetched.body, url: fetched.url, contentType: fetched.contentType, now: at };
-      const processed = context.pool ? await context.pool.run(input) : processFeedBody(input, context.authenticator);
+      const processed = context.pool && input.body.length >= (context.poolFrom ?? 0)
+        ? await context.pool.run(input)
+        : processFeedBody(input, context.authenticator);
       const entries = processed.entries.filter((entry) => entry.trust.status === "verified");
       const rejected = processed.entries.length - entries.length;
       const worked = entries.length > 0 && processed.capsule?.id === feed.capsule?.id;

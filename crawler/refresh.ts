@@ -20,6 +20,8 @@ export interface RefreshContext {
   readonly authenticator: Authenticator;
   /** Worker threads for parsing and sanitising; without one, that happens in this thread. */
   readonly pool?: ProcessPool;
+  /** Bodies of at least this many bytes go to `pool`; smaller ones are processed here. @default 0 */
+  readonly poolFrom?: number;
   readonly fetch: FetchOptions;
   readonly limits: ScheduleLimits;
   /** Fetches answered 301/308 to the same place before the stored URL moves. @default 3 */
@@ -78,7 +80,9 @@ async function refreshOnce(feedId: string, context: RefreshContext): Promise<Ref
   const input = { feed, body: fetched.body, url: fetched.url, contentType: fetched.contentType, now: now.toISOString() };
   let processed: ProcessOutput;
   try {
-    processed = context.pool ? await context.pool.run(input) : processFeedBody(input, context.authenticator);
+    processed = context.pool && input.body.length >= (context.poolFrom ?? 0)
+      ? await context.pool.run(input)
+      : processFeedBody(input, context.authenticator);
   } catch (error) {
     return recordFailure(feed, toCrawlerError(error, fetched.url), now, started, context);
   }
@@ -148,7 +152,7 @@ async function recordFailure(feed: StoredFeed, error: CrawlerError, now: Date, s
   let updated: StoredFeed = {
     ...feed,
     errors: { consecutive, code: error.code, message: error.message, since: feed.errors.since ?? now.toISOString() },
-    schedule: { nextDue: addSeconds(now, wait), intervalSeconds: wait, retryAfter: retryAfter ? retryAfter.toISOString() : null },
+    schedule: { nextDue: addSeconds(now, wait), intervalSeconds: wait, retryAfter: retryAfter ? addSeconds(now, wait) : null },
     lastFetch: summary(now, "error", error instanceof FetchError ? error.status ?? null : null, started, error.message),
   };
   // The origin failed: a pinned capsule's signed entries may still be fetched from its mirrors.

@@ -155,7 +155,10 @@
     if (root && root.namespaceURI === XHTML && root.localName === "html") {
       // The page feed.xsl produced (native XSLT): only finish what the engine may have left undone.
       whenParsed(function () {
-        restoreEntryHtml(document);
+        // Only where the engine ignored disable-output-escaping (the probe stayed text): where it honoured
+        // it, entry HTML is already markup, and a text that looks like markup is someone's words, or an attack.
+        var probe = document.querySelector("[data-capsule-doe-probe]");
+        if (probe && !probe.firstElementChild) restoreEntryHtml(document);
         enhanceAddressField(document);
       });
     } else if (root && root.localName === "rss") {

@@ -69,6 +69,9 @@
       </head>
       <body class="feed-page">
         <a class="skip" href="#main">Skip to content</a>
+        <!-- Tells feed-fallback.js whether this engine honoured disable-output-escaping: if it did, entry text
+             that merely looks like markup must stay text (turning it into markup would run it). -->
+        <div hidden="hidden" data-capsule-doe-probe=""><xsl:text disable-output-escaping="yes">&lt;i&gt;&lt;/i&gt;</xsl:text></div>
         <header class="site-header">
           <a class="site-name" href="{$channel/link}"><xsl:value-of select="$name"/></a>
           <nav aria-label="Site">
