@@ -9,7 +9,8 @@ import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, resolve, sep } from "node:path";
 
-const CONTENT_TYPES: Record<string, string> = {
+/** Content types by extension; feeds and XSL as application/xml (the test helper's server shares this table). */
+export const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".css": "text/css; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",

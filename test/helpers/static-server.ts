@@ -3,30 +3,7 @@ import { stat } from "node:fs/promises";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, resolve, sep } from "node:path";
-
-/** Content types by extension; feeds and XSL as application/xml, as DESIGN.md asks hosts to serve them. */
-const CONTENT_TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".xml": "application/xml; charset=utf-8",
-  ".xsl": "application/xml; charset=utf-8",
-  ".opml": "text/x-opml; charset=utf-8",
-  ".txt": "text/plain; charset=utf-8",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".gif": "image/gif",
-  ".webp": "image/webp",
-  ".avif": "image/avif",
-  ".svg": "image/svg+xml",
-  ".ico": "image/x-icon",
-  ".pdf": "application/pdf",
-  ".mp3": "audio/mpeg",
-  ".mp4": "video/mp4",
-  ".zip": "application/zip",
-};
+import { CONTENT_TYPES } from "../../scripts/static-server.ts";
 
 /** A static file server on 127.0.0.1 for browser tests. */
 export interface StaticServer {
