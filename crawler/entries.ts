@@ -5,6 +5,7 @@
  * signed Markdown, never from the HTML the server sent along with it (DESIGN.md, "The signed format").
  */
 import { isTombstone, hashBytes, type EntryPayload } from "../site/format/index.ts";
+import { escapeHtml } from "../layouts/html.ts";
 import { createMarkdown } from "../site/markdown.ts";
 import type { FeedAuthentication } from "./authenticate.ts";
 import type { StoredEntry } from "./model.ts";
@@ -79,11 +80,7 @@ function renderBody(entry: ParsedEntry, payload: EntryPayload | null, feedBase: 
 
 function renderText(text: FeedText): string {
   if (text.type === "html") return sanitizeHtml(text.value, { baseUrl: text.base });
-  return text.value.split(/\n{2,}/).filter((p) => p.trim()).map((p) => `<p>${escapeText(p).replace(/\n/g, "<br>")}</p>`).join("\n");
-}
-
-function escapeText(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return text.value.split(/\n{2,}/).filter((p) => p.trim()).map((p) => `<p>${escapeHtml(p).replace(/\n/g, "<br>")}</p>`).join("\n");
 }
 
 function safeBase(base: string): string | undefined {

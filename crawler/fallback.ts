@@ -10,7 +10,7 @@
  */
 import { fetchFeed } from "./fetch.ts";
 import { mirrorFeedUrl, type MirrorRecord, type StoredEntry, type StoredFeed } from "./model.ts";
-import { processFeedBody, type ProcessOutput } from "./process.ts";
+import { processFeed, type ProcessOutput } from "./process.ts";
 import type { RefreshContext } from "./refresh.ts";
 
 /** Mirrors tried per refresh, so a creator with many dead mirrors costs a bounded number of requests. */
@@ -56,9 +56,7 @@ export async function fetchFromMirrors(feed: StoredFeed, context: RefreshContext
       const fetched = await fetchFeed(candidate.url, {}, context.fetch);
       if (fetched.kind !== "modified") throw new Error("the mirror answered without a body");
       const input = { feed, body: fetched.body, url: fetched.url, contentType: fetched.contentType, now: at };
-      const processed = context.pool && input.body.length >= (context.poolFrom ?? 0)
-        ? await context.pool.run(input)
-        : processFeedBody(input, context.authenticator);
+      const processed = await processFeed(input, context);
       const entries = processed.entries.filter((entry) => entry.trust.status === "verified");
       const rejected = processed.entries.length - entries.length;
       const worked = entries.length > 0 && processed.capsule?.id === feed.capsule?.id;

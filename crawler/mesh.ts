@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { siteUrlOf, type Crawler } from "./crawl.ts";
 import { readFollowLists } from "./discover.ts";
+import { normalize } from "./discover-lists.ts";
 import { mirrorFeedUrl, type StoredFeed } from "./model.ts";
 
 /** The mirror knowledge one pass over the follow lists gives. */
@@ -26,17 +27,17 @@ export async function learnMirrors(crawler: Crawler): Promise<MeshMirrors> {
   const lists = await readFollowLists(crawler, capsules);
   const byUrl = new Map<string, StoredFeed>();
   for (const feed of feeds) {
-    byUrl.set(normalise(feed.url), feed);
-    byUrl.set(normalise(feed.followedUrl), feed);
+    byUrl.set(normalize(feed.url) ?? feed.url, feed);
+    byUrl.set(normalize(feed.followedUrl) ?? feed.followedUrl, feed);
   }
   const own = siteUrlOf(crawler);
-  const ownFeeds = own ? new Set([normalise(new URL("feed.xml", own).href), normalise(new URL("feed.json", own).href)]) : new Set<string>();
+  const ownFeeds = own ? new Set([new URL("feed.xml", own).href, new URL("feed.json", own).href]) : new Set<string>();
   const hints = new Map<string, string[]>();
   const ours = new Set<string>();
   for (const follower of capsules) {
     const base = follower.siteUrl ?? new URL("./", follower.url).href;
     for (const url of lists.get(follower.id) ?? []) {
-      const key = normalise(url);
+      const key = normalize(url) ?? url;
       if (ownFeeds.has(key)) ours.add(base);
       const creator = byUrl.get(key);
       if (!creator?.capsule || creator.id === follower.id) continue;
@@ -66,14 +67,4 @@ export function saveOwnMirrors(crawler: Crawler, found: readonly string[]): stri
     renameSync(`${path}.tmp`, path);
   }
   return mirrors;
-}
-
-function normalise(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.hash = "";
-    return parsed.href;
-  } catch {
-    return url;
-  }
 }

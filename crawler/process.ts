@@ -44,6 +44,19 @@ export interface SerializedError {
   readonly hint: string | undefined;
 }
 
+/** Where `processFeed` runs: in the pool for bodies of at least `poolFrom` bytes, else in this thread. */
+export interface ProcessPlace {
+  readonly authenticator: Authenticator;
+  readonly pool?: { run(input: ProcessInput): Promise<ProcessOutput> };
+  /** @default 0 */
+  readonly poolFrom?: number;
+}
+
+/** Processes one fetched feed in a worker or in this thread, as `place` says. */
+export async function processFeed(input: ProcessInput, place: ProcessPlace): Promise<ProcessOutput> {
+  return place.pool && input.body.length >= (place.poolFrom ?? 0) ? place.pool.run(input) : processFeedBody(input, place.authenticator);
+}
+
 /** Parses, verifies and renders one fetched feed; throws ParseError when no feed can be read. */
 export function processFeedBody(input: ProcessInput, authenticator: Authenticator): ProcessOutput {
   const now = new Date(input.now);

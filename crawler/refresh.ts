@@ -9,7 +9,7 @@ import { CrawlerError, FetchError } from "./errors.ts";
 import { fetchFeed, type FetchOptions, type FetchResult } from "./fetch.ts";
 import type { FetchLogRecord, StoredFeed } from "./model.ts";
 import type { ProcessPool } from "./process-pool.ts";
-import { processFeedBody, type ProcessOutput } from "./process.ts";
+import { processFeed, type ProcessOutput } from "./process.ts";
 import { fetchFromMirrors, type MirrorRescue } from "./fallback.ts";
 import { addSeconds, planNextInterval, planRetry, type ScheduleLimits } from "./schedule.ts";
 import type { Store } from "./store.ts";
@@ -80,9 +80,7 @@ async function refreshOnce(feedId: string, context: RefreshContext): Promise<Ref
   const input = { feed, body: fetched.body, url: fetched.url, contentType: fetched.contentType, now: now.toISOString() };
   let processed: ProcessOutput;
   try {
-    processed = context.pool && input.body.length >= (context.poolFrom ?? 0)
-      ? await context.pool.run(input)
-      : processFeedBody(input, context.authenticator);
+    processed = await processFeed(input, context);
   } catch (error) {
     return recordFailure(feed, toCrawlerError(error, fetched.url), now, started, context);
   }

@@ -86,9 +86,18 @@ async function serveFile(root: string | undefined, rawUrl: string, headOnly: boo
   } catch {
     return void send(400, "Bad request\n");
   }
-  const base = resolve(root);
-  let file = resolve(join(base, pathname));
-  if (file !== base && !file.startsWith(base + sep)) return void send(404, "Not found\n");
+  await sendStaticFile(resolve(root), pathname, pathname, headOnly, response, () => send(404, "Not found\n"));
+}
+
+/**
+ * Sends the file at `relative` under the folder `base` (a folder: its index.html, `pathname` without a
+ * trailing slash: a redirect), typed by CONTENT_TYPES; anything outside `base` or missing is `notFound()`.
+ */
+export async function sendStaticFile(
+  base: string, relative: string, pathname: string, headOnly: boolean, response: ServerResponse, notFound: () => void,
+): Promise<void> {
+  let file = resolve(join(base, relative));
+  if (file !== base && !file.startsWith(base + sep)) return void notFound();
   try {
     let info = await stat(file);
     if (info.isDirectory()) {
@@ -96,7 +105,7 @@ async function serveFile(root: string | undefined, rawUrl: string, headOnly: boo
       file = join(file, "index.html");
       info = await stat(file);
     }
-    if (!info.isFile()) return void send(404, "Not found\n");
+    if (!info.isFile()) return void notFound();
     response.writeHead(200, {
       "content-type": CONTENT_TYPES[extname(file).toLowerCase()] ?? "application/octet-stream",
       "content-length": info.size,
@@ -105,6 +114,6 @@ async function serveFile(root: string | undefined, rawUrl: string, headOnly: boo
     if (headOnly) return void response.end();
     createReadStream(file).on("error", () => response.destroy()).pipe(response);
   } catch {
-    send(404, "Not found\n");
+    notFound();
   }
 }

@@ -1,9 +1,7 @@
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { extname, join, resolve, sep } from "node:path";
-import { CONTENT_TYPES } from "../../scripts/static-server.ts";
+import { resolve } from "node:path";
+import { sendStaticFile } from "../../scripts/static-server.ts";
 
 /** A static file server on 127.0.0.1 for browser tests. */
 export interface StaticServer {
@@ -62,27 +60,5 @@ async function serveFile(state: StaticServer, rawUrl: string, headOnly: boolean,
   const overlay = Object.keys(state.overlays).find((prefix) => pathname.startsWith(prefix));
   if (!overlay && (!state.root || !`${pathname}/`.startsWith(state.mount))) return void notFound();
   const base = resolve(overlay ? state.overlays[overlay]! : state.root!);
-  let file = resolve(join(base, pathname.slice(overlay ? overlay.length : state.mount.length)));
-  if (file !== base && !file.startsWith(base + sep)) return void notFound();
-  try {
-    let info = await stat(file);
-    if (info.isDirectory()) {
-      if (!pathname.endsWith("/")) {
-        response.writeHead(301, { location: `${pathname}/` }).end();
-        return;
-      }
-      file = join(file, "index.html");
-      info = await stat(file);
-    }
-    if (!info.isFile()) return void notFound();
-    response.writeHead(200, {
-      "content-type": CONTENT_TYPES[extname(file).toLowerCase()] ?? "application/octet-stream",
-      "content-length": info.size,
-      "cache-control": "no-store",
-    });
-    if (headOnly) return void response.end();
-    createReadStream(file).on("error", () => response.destroy()).pipe(response);
-  } catch {
-    notFound();
-  }
+  await sendStaticFile(base, pathname.slice(overlay ? overlay.length : state.mount.length), pathname, headOnly, response, notFound);
 }
