@@ -10,6 +10,7 @@
  */
 import { fetchFeed } from "./fetch.ts";
 import { mirrorFeedUrl, type MirrorRecord, type StoredEntry, type StoredFeed } from "./model.ts";
+import type { EntryForStore } from "./entry-codec.ts";
 import { processFeed, type ProcessOutput } from "./process.ts";
 import type { RefreshContext } from "./refresh.ts";
 
@@ -21,7 +22,7 @@ export interface MirrorRescue {
   readonly mirror: string;
   readonly processed: ProcessOutput;
   /** Only the entries that verified against the pinned key. */
-  readonly entries: readonly StoredEntry[];
+  readonly entries: readonly EntryForStore[];
 }
 
 /** Every mirror candidate for a pinned capsule, best first; records of mirrors not yet tried start empty. */

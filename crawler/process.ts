@@ -5,6 +5,7 @@
  */
 import { Authenticator, type FeedAuthentication } from "./authenticate.ts";
 import { buildStoredEntries } from "./entries.ts";
+import type { EntryForStore } from "./entry-codec.ts";
 import { CrawlerError } from "./errors.ts";
 import type { StoredEntry, StoredFeed } from "./model.ts";
 import { parseFeed, type FeedText, type ParsedFeed } from "./parse/index.ts";
@@ -33,7 +34,8 @@ export interface ProcessOutput {
   };
   readonly capsule: FeedAuthentication["capsule"];
   readonly warnings: readonly string[];
-  readonly entries: readonly StoredEntry[];
+  /** As built in this thread; a worker's come encoded for the store (crawler/entry-codec.ts). */
+  readonly entries: readonly EntryForStore[];
 }
 
 /** An error crossing a thread boundary, rebuilt on the other side with `reviveError`. */
@@ -58,7 +60,7 @@ export async function processFeed(input: ProcessInput, place: ProcessPlace): Pro
 }
 
 /** Parses, verifies and renders one fetched feed; throws ParseError when no feed can be read. */
-export function processFeedBody(input: ProcessInput, authenticator: Authenticator): ProcessOutput {
+export function processFeedBody(input: ProcessInput, authenticator: Authenticator): ProcessOutput & { readonly entries: readonly StoredEntry[] } {
   const now = new Date(input.now);
   const parsed = parseFeed(input.body, { url: input.url, contentType: input.contentType ?? undefined });
   const auth = authenticator.authenticate(input.feed, parsed, now);

@@ -16,8 +16,9 @@
  * https://github.com/kriszyp/lmdb-js#dbtransactioncallback-function-promise
  */
 import { mkdirSync } from "node:fs";
-import { open, type Database, type RootDatabase } from "lmdb";
+import { asBinary, open, type Database, type RootDatabase } from "lmdb";
 import { isNewerVersion } from "../site/format/index.ts";
+import type { EntryForStore } from "./entry-codec.ts";
 import { StoreError } from "./errors.ts";
 import { feedIdOf, identityInMirrorUrl, type CapsuleState, type FetchLogRecord, type StoredEntry, type StoredFeed } from "./model.ts";
 
@@ -26,6 +27,8 @@ export const SCHEMA_VERSION = 1;
 const MIGRATIONS: Record<number, (store: Store) => void> = {};
 
 const HIGHEST = String.fromCodePoint(0x10ffff);
+/** Entries written per transaction when one refresh brings more (see commitRefresh). */
+export const ENTRY_SLICE = 2_000;
 
 export interface StoreOptions {
   /** Fetch log lines kept per feed. @default 200 */
@@ -35,8 +38,8 @@ export interface StoreOptions {
 /** What one refresh writes: the feed's new state, the entry versions it found, and its log line. */
 export interface RefreshCommit {
   readonly feed: StoredFeed;
-  /** Entries as parsed this time; only versions whose hash is new are written. */
-  readonly entries?: readonly StoredEntry[];
+  /** Entries as parsed this time; only versions whose hash is new are written. A worker's are pre-encoded. */
+  readonly entries?: readonly EntryForStore[];
   readonly log: FetchLogRecord;
 }
 
@@ -164,36 +167,27 @@ export class Store {
 
   /**
    * Writes one refresh: the feed's state, the entry versions not seen before, and a log line, in one
-   * transaction. Returns how many new versions were stored.
+   * transaction. Returns how many new versions were stored. A flood of entries (a feed of 100,000 items) is
+   * written in slices of `ENTRY_SLICE`, each its own transaction committed before the next is started, so the
+   * thread serves and fetches in between; the feed's state goes with the last slice. A crash between slices
+   * loses nothing acknowledged: the feed keeps its old validators, so the next fetch stores the rest.
    */
   async commitRefresh(commit: RefreshCommit): Promise<number> {
+    const { feed } = commit;
+    const entries = commit.entries ?? [];
+    let written = { added: 0, created: 0 };
+    let start = 0;
+    for (; entries.length - start > ENTRY_SLICE; start += ENTRY_SLICE) {
+      const slice = entries.slice(start, start + ENTRY_SLICE);
+      const result = await this.#root.transaction(() => this.#writeEntries(feed.id, slice));
+      written = { added: written.added + result.added, created: written.created + result.created };
+    }
     return this.#root.transaction(() => {
-      const { feed } = commit;
-      let added = 0;
-      let count = feed.entryCount;
-      for (const entry of commit.entries ?? []) {
-        const current = this.#entries.get([feed.id, entry.key]);
-        if (current?.hash === entry.hash) continue;
-        if (current && this.#versions.doesExist([feed.id, entry.key, entry.hash])) continue; // an older version came back: keep the newer
-        if (current && !isReplacement(entry, current)) {
-          // Kept, but not shown: an older signed version (a rollback) or an unverified copy of a verified entry.
-          this.#versions.put([feed.id, entry.key, entry.hash], entry);
-          continue;
-        }
-        if (current) {
-          // Each version is written once: the current one in `entries`, earlier ones in `versions`.
-          this.#versions.put([feed.id, entry.key, current.hash], current);
-          this.#timeline.remove([feed.id, current.published, current.key]);
-        } else {
-          count++;
-        }
-        this.#entries.put([feed.id, entry.key], entry);
-        this.#timeline.put([feed.id, entry.published, entry.key], entry.hash);
-        added++;
-      }
+      const last = this.#writeEntries(feed.id, start === 0 ? entries : entries.slice(start));
+      const added = written.added + last.added;
       const stored: StoredFeed = {
         ...feed,
-        entryCount: count,
+        entryCount: feed.entryCount + written.created + last.created,
         changedAt: added > 0 ? commit.log.at : feed.changedAt,
         // A fetched body with nothing new in it is "unchanged" to the reader of `capsule status`.
         lastFetch: feed.lastFetch ? { ...feed.lastFetch, added, outcome: feed.lastFetch.outcome === "new" && added === 0 ? "unchanged" : feed.lastFetch.outcome } : null,
@@ -203,6 +197,35 @@ export class Store {
       this.#log.put([feed.id, this.#nextLogSlot(feed.id)], { ...commit.log, added, outcome: stored.lastFetch?.outcome ?? commit.log.outcome });
       return added;
     });
+  }
+
+  /** Inside a transaction: stores the versions not seen before; returns how many, and how many keys are new. */
+  #writeEntries(feedId: string, entries: readonly EntryForStore[]): { added: number; created: number } {
+    let added = 0;
+    let created = 0;
+    for (const entry of entries) {
+      const current = this.#entries.get([feedId, entry.key]);
+      if (current?.hash === entry.hash) continue;
+      if (current && this.#versions.doesExist([feedId, entry.key, entry.hash])) continue; // an older version came back: keep the newer
+      // Entries a worker built arrive encoded (crawler/entry-codec.ts): their bytes are written as they are.
+      const value = toStoredValue(entry);
+      if (current && !isReplacement(entry, current)) {
+        // Kept, but not shown: an older signed version (a rollback) or an unverified copy of a verified entry.
+        this.#versions.put([feedId, entry.key, entry.hash], value);
+        continue;
+      }
+      if (current) {
+        // Each version is written once: the current one in `entries`, earlier ones in `versions`.
+        this.#versions.put([feedId, entry.key, current.hash], current);
+        this.#timeline.remove([feedId, current.published, current.key]);
+      } else {
+        created++;
+      }
+      this.#entries.put([feedId, entry.key], value);
+      this.#timeline.put([feedId, entry.published, entry.key], entry.hash);
+      added++;
+    }
+    return { added, created };
   }
 
   getEntry(feedId: string, key: string): StoredEntry | undefined {
@@ -283,9 +306,16 @@ export class Store {
  * a verified one, and a signed entry only replaces one with an earlier `updated` (docs/format.md: for one
  * id the latest `updated` wins; a tombstone wins a tie). Unsigned feeds have no such order: the latest fetch wins.
  */
-function isReplacement(next: StoredEntry, current: StoredEntry): boolean {
+/** The value to put: the entry itself, or the bytes a worker encoded it into (read back as the same StoredEntry). */
+function toStoredValue(entry: EntryForStore): StoredEntry {
+  // lmdb's typings do not model asBinary(), which writes already-encoded bytes in place of a value.
+  return "packed" in entry ? (asBinary(entry.packed) as unknown as StoredEntry) : entry;
+}
+
+function isReplacement(next: EntryForStore, current: StoredEntry): boolean {
   if (current.trust.status === "verified" && next.trust.status !== "verified") return false;
-  return next.payload && current.payload ? isNewerVersion(next.payload, current.payload) : true;
+  const version = "packed" in next ? next.version : next.payload;
+  return version && current.payload ? isNewerVersion(version, current.payload) : true;
 }
 
 function createFeedRecord(url: string, now: Date): StoredFeed {

@@ -126,7 +126,7 @@ export function listCheckpointItems(entries: Iterable<{ readonly value: EntryPay
 }
 
 /** Tells whether one version of an entry supersedes another with the same id. */
-export function isNewerVersion(candidate: EntryPayload, current: EntryPayload): boolean {
+export function isNewerVersion(candidate: Pick<EntryPayload, "updated">, current: Pick<EntryPayload, "updated">): boolean {
   if (candidate.updated !== current.updated) return candidate.updated > current.updated;
   return "deleted" in candidate && !("deleted" in current);
 }

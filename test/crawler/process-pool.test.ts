@@ -5,6 +5,7 @@ import { CrawlerError } from "../../crawler/errors.ts";
 import { feedIdOf, type StoredFeed } from "../../crawler/model.ts";
 import { ProcessPool } from "../../crawler/process-pool.ts";
 import { processFeedBody } from "../../crawler/process.ts";
+import { unpackEntry } from "../../crawler/entry-codec.ts";
 import { openTempStore } from "../helpers/temp-store.ts";
 import { createTestCreator } from "../helpers/signed-feed.ts";
 
@@ -24,8 +25,12 @@ test("a worker gives the same result as this thread: verified, rendered, sanitis
   try {
     const input = { feed, body: Buffer.from(xml), url: "https://alice.example/feed.xml", contentType: "application/rss+xml", now: "2026-01-01T00:00:00.000Z" };
     const local = processFeedBody(input, new Authenticator());
-    const remote = await pool.run(input);
+    const output = await pool.run(input);
+    // The worker's entries come encoded for the store, with the fields a refresh reads beside them.
+    assert.ok(output.entries.every((entry) => "packed" in entry && entry.packed.length > 0));
+    const remote = { ...output, entries: output.entries.map(unpackEntry) };
     assert.equal(remote, local);
+    assert.equal(output.entries.map((e) => [e.key, e.hash, e.published, e.trust]), local.entries.map((e) => [e.key, e.hash, e.published, e.trust]));
     assert.is(remote.capsule?.id, alice.rootKey.did);
     assert.equal(remote.entries.map((e) => e.trust.status), ["verified", "verified"]);
     assert.match(remote.entries[0]!.html, "<strong>Note 1</strong>");

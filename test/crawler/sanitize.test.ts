@@ -111,6 +111,22 @@ test("sanitizeText strips every tag and decodes entities", () => {
   assert.is(sanitizeText("1 < 2 and 3 > 2"), "1 < 2 and 3 > 2");
 });
 
+test("a document that ends inside a raw-text element leaves nothing behind for the next one", () => {
+  // htmlparser2's reset() keeps the tokenizer inside <script> when the last document ended there.
+  for (const unclosed of ["<script>alert(1)", "<style>x{", "<textarea><p>", "<title>t", "<svg><p>", "<a href='https://x.example/"]) {
+    clean(unclosed);
+    assert.is(clean("<p>a <em>b</em></p>"), "<p>a <em>b</em></p>", unclosed);
+    assert.is(sanitizeText("<b>c</b>"), "c", unclosed);
+  }
+});
+
+test("nesting deeper than 256 keeps the text and drops the extra tags", () => {
+  const out = clean(`${"<div>".repeat(300)}deep${"</div>".repeat(300)}`);
+  assert.is(out.match(/<div>/g)?.length, 256);
+  assert.is(out.match(/<\/div>/g)?.length, 256);
+  assert.ok(out.includes("deep"));
+});
+
 // Building blocks for random HTML: dangerous tags, attributes and URL tricks mixed with ordinary ones.
 const tagName = fc.constantFrom("a", "img", "p", "div", "svg", "math", "script", "style", "iframe", "object", "form",
   "noscript", "template", "textarea", "title", "xmp", "table", "select", "option", "video", "source", "base", "meta",

@@ -4,7 +4,8 @@ import { open } from "lmdb";
 import { StoreError } from "../../crawler/errors.ts";
 import type { FetchLogRecord, StoredEntry, StoredFeed } from "../../crawler/model.ts";
 import type { ParsedEntry } from "../../crawler/parse/index.ts";
-import { openStore, SCHEMA_VERSION } from "../../crawler/store.ts";
+import { ENTRY_SLICE, openStore, SCHEMA_VERSION } from "../../crawler/store.ts";
+import { packEntries, unpackEntry } from "../../crawler/entry-codec.ts";
 import { openTempStore } from "../helpers/temp-store.ts";
 
 const test = suite("crawler/store");
@@ -102,6 +103,58 @@ test("a verified entry is never replaced by an unverified copy or an older signe
     assert.equal(temp.store.listVersions(feed.id, "post").map((v) => v.hash).sort(), ["evil", "v1", "v2"], "both are kept, flagged by their own trust");
     await temp.store.commitRefresh({ feed: temp.store.getFeed(feed.id)!, log: log("2026-02-04T00:00:00.000Z"), entries: [signed("v3", "2026-01-04T00:00:00Z")] });
     assert.is(temp.store.getEntry(feed.id, "post")?.hash, "v3", "a newer signed version does replace it");
+  } finally {
+    await temp.dispose();
+  }
+});
+
+test("entries a worker encoded are stored as the same records, and compared by the same rules", async () => {
+  const temp = openTempStore();
+  try {
+    const feed = await temp.store.addFeed(URL_A);
+    const signed = (hash: string, updated: string): StoredEntry => ({
+      ...entry(feed, "post", hash, "2026-01-01T00:00:00.000Z"),
+      trust: { status: "verified", via: "signature", signer: "did:key:z6Mk" },
+      payload: { type: "entry", v: 1, author: "did:key:z6Mk", id: "post", updated, published: "2026-01-01T00:00:00Z", kind: "note", body: hash, tags: [], attachments: [] },
+    });
+    const plain = entry(feed, "plain", "p1", "2026-01-05T00:00:00.000Z");
+    const v2 = signed("v2", "2026-01-03T00:00:00Z");
+    // Mixed: one encoded and one as built, in one refresh; then an older signed version, encoded.
+    const first = packEntries([v2]).entries;
+    assert.is(await temp.store.commitRefresh({ feed, log: log("2026-02-01T00:00:00.000Z"), entries: [...first, plain] }), 2);
+    assert.equal(temp.store.getEntry(feed.id, "post"), v2, "decoded back to the very record the worker encoded");
+    assert.equal(temp.store.getEntry(feed.id, "plain"), plain);
+    const stale = packEntries([signed("v1", "2026-01-02T00:00:00Z")]).entries;
+    assert.is(await temp.store.commitRefresh({ feed: temp.store.getFeed(feed.id)!, log: log("2026-02-02T00:00:00.000Z"), entries: stale }), 0);
+    assert.is(temp.store.getEntry(feed.id, "post")?.hash, "v2", "an older signed version, encoded, does not replace it");
+    const newer = packEntries([signed("v3", "2026-01-04T00:00:00Z")]).entries;
+    assert.is(await temp.store.commitRefresh({ feed: temp.store.getFeed(feed.id)!, log: log("2026-02-03T00:00:00.000Z"), entries: newer }), 1);
+    assert.equal(temp.store.listVersions(feed.id, "post").map((v) => v.hash).sort(), ["v1", "v2", "v3"]);
+    assert.equal(temp.store.listEntries(feed.id).map((e) => e.key), ["plain", "post"]);
+    assert.equal(unpackEntry(newer[0]!), temp.store.getEntry(feed.id, "post"));
+  } finally {
+    await temp.dispose();
+  }
+});
+
+test("a flood of entries is written in slices: all stored, counted once, the feed's state with the last", async () => {
+  const temp = openTempStore();
+  try {
+    const feed = await temp.store.addFeed(URL_A);
+    const many = Array.from({ length: 2 * ENTRY_SLICE + 5 }, (_, i) => entry(feed, `k${i}`, `h${i}`, new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString()));
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const added = await temp.store.commitRefresh({ feed, log: log("2026-02-01T00:00:00.000Z"), entries: many });
+    clearInterval(timer);
+    assert.is(added, many.length);
+    assert.ok(ticks >= 2, `the event loop ran between slices (${ticks} timer ticks)`);
+    const stored = temp.store.getFeed(feed.id)!;
+    assert.is(stored.entryCount, many.length);
+    assert.is(stored.changedAt, "2026-02-01T00:00:00.000Z");
+    assert.is(temp.store.listEntries(feed.id).length, many.length);
+    assert.is(temp.store.listLog(feed.id)[0]?.added, many.length);
+    assert.is(await temp.store.commitRefresh({ feed: stored, log: log("2026-02-02T00:00:00.000Z"), entries: many }), 0);
+    assert.is(temp.store.getFeed(feed.id)!.entryCount, many.length);
   } finally {
     await temp.dispose();
   }

@@ -1,23 +1,21 @@
 /**
- * PENDING (not in `npm test`: a latency bound depends on the machine, and a loaded CI host missed it). The daemon
- * should keep answering while it crawls a feed of 100,000 tiny items (about 4 MB, under the cap). Parsing and
- * sanitising now run in a worker thread for any body from 1 MB; what still holds the main thread is
- * receiving the 100,000 entries from the worker and storing them in one LMDB transaction (2–3 s on CI).
- * Next: cap the entries one refresh stores, or store them in batches. Run it with:
- *
- *   node --import tsx node_modules/uvu/bin.js test/crawler/hostile/pending 'daemon-latency\.pending\.ts$'
+ * The daemon keeps answering while it crawls a feed of 100,000 tiny items (about 4 MB, under the cap): the
+ * body is parsed and sanitised in a worker thread (any body from 1 MB), the worker sends the entries already
+ * encoded for the store, and the store writes them in slices of 2,000 with the event loop running between
+ * them (crawler/store.ts commitRefresh). Before that, one 100,000-entry transaction held the thread 2-3 s.
+ * The slowest answer is about 70-160 ms here, with the machine loaded by other work; the bound leaves room.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { loadConfig } from "../../../../crawler/config.ts";
-import { crawlFeeds, openCrawler, selectFeeds, syncFollowList } from "../../../../crawler/crawl.ts";
-import { startDaemon, type Daemon } from "../../../../crawler/daemon.ts";
-import { startHttpServer, type TestHttpServer } from "../../../helpers/http-server.ts";
-import { setup } from "../../../helpers/setup.ts";
-import { ATTACKS, goodFeed, hostileLookup, HOSTILE_HOST } from "../attacks.ts";
+import { loadConfig } from "../../../crawler/config.ts";
+import { crawlFeeds, openCrawler, selectFeeds, syncFollowList } from "../../../crawler/crawl.ts";
+import { startDaemon, type Daemon } from "../../../crawler/daemon.ts";
+import { startHttpServer, type TestHttpServer } from "../../helpers/http-server.ts";
+import { setup } from "../../helpers/setup.ts";
+import { ATTACKS, goodFeed, hostileLookup, HOSTILE_HOST } from "./attacks.ts";
 
 const test = suite<{ folder: string; server: TestHttpServer; daemon: Daemon; latencies: number[] }>("hostile: the daemon answers while it parses a flood");
 
@@ -53,10 +51,10 @@ test.after(async (ctx) => {
   if (ctx.folder) rmSync(ctx.folder, { recursive: true, force: true });
 });
 
-test("every /status.json request is answered within 500 ms while 100,000 items are crawled", ({ latencies, daemon }) => {
+test("every /status.json request is answered within a second while 100,000 items are crawled", ({ latencies, daemon }) => {
   assert.is(daemon.crawler.store.listFeeds()[0]!.entryCount, 100_002, "the flood was stored");
   const slowest = Math.max(...latencies);
-  assert.ok(slowest < 500, `the slowest of ${latencies.length} answers took ${Math.round(slowest)} ms`);
+  assert.ok(slowest < 1_000, `the slowest of ${latencies.length} answers took ${Math.round(slowest)} ms`);
 });
 
 test.run();
