@@ -1,5 +1,5 @@
 /**
- * TEST ONLY: the world of test/browser/hostile.test.ts (and its pending sibling): a loopback server of feeds
+ * TEST ONLY: the world of test/browser/hostile.test.ts and hostile-feed-view.test.ts: a loopback server of feeds
  * carrying every DOMPurify payload (test/crawler/hostile/xss-feeds.ts), a daemon that has crawled them, the
  * follower's site as a static server (its style.css, feed.xsl, feed-fallback.js and xslt-processor.js at the
  * root and the mirror pages under /mirror/, the way a built capsule publishes them, without any

@@ -140,9 +140,9 @@ setup(test, async (ctx) => {
       const subject = ctx.subjects.find((s) => s.feedId === result.feedId);
       if (subject) subject.result = result;
     };
-    // Parsing and storing 100,000 items holds this thread for seconds: fetches running beside it would see
-    // their 2 s budget spent waiting for it (pending/daemon-latency.pending.ts). So the quick attacks go first, then
-    // the flood beside the two that only ever end in a timeout.
+    // The flood of 100,000 items keeps a worker busy for seconds and this thread for a few slices of store
+    // writes (daemon-latency.test.ts): on a loaded machine, fetches beside it could see their 2 s budget run
+    // out. So the quick attacks go first, then the flood beside the two that only ever end in a timeout.
     const kindOf = (feed: StoredFeed) => {
       const attack = ctx.subjects.find((s) => s.feedId === feed.id)!.attack;
       return attack.name === "many-items" || (attack.expect.kind === "error" && attack.expect.code === "timeout") ? "slow" : "quick";
