@@ -3,13 +3,12 @@
  * timeout, a size cap and a redirect limit; the daemon's hardened fetcher is crawler/fetch.ts's job. The
  * `_capsule.<host>` TXT lookup (docs/format.md §10.4) runs beside the fetch, bounded to 2 s.
  */
-import { Resolver } from "node:dns/promises";
 import { readFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CapsuleError } from "../site/errors.ts";
-import { resolveCapsuleTxt, type ResolveTxt } from "../site/format/index.ts";
+import { resolveCapsuleTxt, resolveTxtWithin } from "../site/format/index.ts";
 import { CrawlerError, NotAFeedError, redactUrl } from "./errors.ts";
 import { parseFeed } from "./parse/index.ts";
 import { formatVerifyReport } from "./verify-report.ts";
@@ -146,20 +145,6 @@ async function lookUpDns(target: string, enabled: boolean): Promise<DnsInput> {
   if (host === "localhost" || host.endsWith(".localhost")) return { skipped: `${host} is a local name` };
   if (!enabled) return { domain: host, skipped: "--no-dns" };
   return { domain: host, txt: await resolveCapsuleTxt(host, resolveTxtWithin(FETCH_LIMITS.dnsTimeoutMs)) };
-}
-
-/** node:dns/promises `resolveTxt` on its own resolver, given up (ETIMEOUT) after `ms`. */
-function resolveTxtWithin(ms: number): ResolveTxt {
-  return (name) => {
-    const resolver = new Resolver({ timeout: ms, tries: 1 });
-    return new Promise((settle, fail) => {
-      const timer = setTimeout(() => {
-        fail(Object.assign(new Error(`timed out after ${ms / 1000} s`), { code: "ETIMEOUT" }));
-        resolver.cancel();
-      }, ms);
-      resolver.resolveTxt(name).then(settle, fail).finally(() => clearTimeout(timer));
-    });
-  };
 }
 
 /** An identity document is a bare envelope: payload, signature and key, and no feed fields. */

@@ -1,6 +1,7 @@
 /**
  * The crawler's commands, reached from bin/capsule.js before the site CLI (the site never imports the
- * crawler): crawl, daemon, status, import, export and verify. Each command's options are the rows of the
+ * crawler): crawl, daemon, status, import, export, verify, discover, and follow by handle or identity (a URL
+ * is the site's own `follow`; bin/capsule.js decides). Each command's options are the rows of the
  * configuration table (crawler/config.ts), so a flag, its environment variable and its default agree.
  */
 import { relative } from "node:path";
@@ -10,10 +11,12 @@ import { runVerify } from "./cli-verify.ts";
 import { loadConfig, OPTIONS, parseDuration, toFlag, type OptionName } from "./config.ts";
 import { crawlFeeds, openCrawler, selectFeeds, siteUrlOf, syncFollowList, type Crawler, type CrawlProgress } from "./crawl.ts";
 import { ConfigError } from "./errors.ts";
+import type { CheckedCandidate } from "./follow-candidates.ts";
+import { FOLLOW_FORMS } from "./follow-target.ts";
 import { describeFeeds, formatStatus } from "./status.ts";
 
 /** The commands this module runs; bin/capsule.js sends these here. */
-export const CRAWLER_COMMANDS = ["crawl", "daemon", "status", "import", "export", "verify", "discover"] as const;
+export const CRAWLER_COMMANDS = ["crawl", "daemon", "status", "import", "export", "verify", "discover", "follow"] as const;
 
 type Handler = (...args: any[]) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Flags = Record<string, unknown>;
@@ -123,6 +126,32 @@ export function createCrawlerProgram() {
       }
     });
 
+  addConfigOptions(prog.command("follow <target>")
+    .describe(`Follow a creator by handle or identity, even when their site is gone: the key is checked against the origin and its _capsule DNS record, or found through the mirrors of the capsules you follow, and only a copy whose signatures verify is followed. Takes ${FOLLOW_FORMS}.`)
+    .option("--name", "A name to show for them in content/following.yaml")
+    .option("--no-dns", "Do not look up the _capsule.<domain> TXT record of a handle")
+    .option("--json", "Print the result as JSON (every candidate tried)")
+    .example("follow alice.example")
+    .example("follow did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK")
+    .example("follow https://alice.example/feed.xml   # a URL is added as it is, without a request"), FOLLOW_OPTIONS)
+    .action(async (target: string, flags: Flags) => {
+      const config = loadConfig(readFlags(flags));
+      const { describeCandidate, followCreator, formatFollowResult, readFollowTarget } = await import("./follow.ts");
+      const parsed = readFollowTarget(String(target)); // a usage error opens no store
+      const crawler = openCrawler(config);
+      try {
+        const name = flags["name"] === undefined || flags["name"] === true ? undefined : String(flags["name"]);
+        const result = await followCreator(crawler, parsed, { name, dns: flags["dns"] !== false }).catch((error: unknown) => {
+          // What was tried goes above the one-line error, so a refused mirror is named with its reason.
+          for (const candidate of (error as { candidates?: readonly CheckedCandidate[] }).candidates ?? []) process.stderr.write(`  ${describeCandidate(candidate)}\n`);
+          throw error;
+        });
+        process.stdout.write(flags["json"] ? `${JSON.stringify(result, null, 2)}\n` : formatFollowResult(result));
+      } finally {
+        await crawler.close();
+      }
+    });
+
   prog.command("status")
     .describe("Show every followed feed: last fetch, result, entries, next fetch, errors.")
     .option("--json", "Print JSON (every field)")
@@ -166,6 +195,9 @@ export function createCrawlerProgram() {
 const DISCOVER_OPTIONS: readonly OptionName[] = [
   "dataDir", "contentDir", "followerUrl", "concurrency", "perHostConcurrency", "connectTimeout", "timeout", "maxBodyBytes", "maxRedirects", "allowPrivateAddresses",
 ];
+
+// `follow` fetches like discover does: connection options only, nothing about schedules or mirrors.
+const FOLLOW_OPTIONS = DISCOVER_OPTIONS;
 
 // Command flags outside the configuration table (discover's), checked with the same kind of message.
 function readWhole(flags: Flags, flag: string, min: number, max: number): number {

@@ -46,7 +46,7 @@ export async function replaceFolder(target: string, files: ReadonlyMap<string, s
 /** Removes temp and set-aside folders (`.<id>.<pid>-<hex>.tmp|old`) and index temp files a crashed run left in `outDir`. */
 export async function removeLeftovers(outDir: string): Promise<void> {
   const names = await readdir(outDir);
-  await Promise.all(names.filter((name) => /^\..+\.\d+-[0-9a-f]{8}\.(?:tmp|old)$/.test(name) || /^index\.html\.\d+-[0-9a-f]{8}\.tmp$/.test(name))
+  await Promise.all(names.filter((name) => /^\..+\.\d+-[0-9a-f]{8}\.(?:tmp|old)$/.test(name) || /^index\.(?:html|json)\.\d+-[0-9a-f]{8}\.tmp$/.test(name))
     .map((name) => rm(join(outDir, name), { recursive: true, force: true })));
 }
 

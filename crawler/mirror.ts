@@ -18,6 +18,7 @@ import { renderHomePage, renderPostPage, renderTagPage, renderTagsIndex } from "
 import type { EntryView, SiteView } from "../layouts/view.ts";
 import { MirrorError, redactUrl } from "./errors.ts";
 import { renderViewFeed } from "./mirror-feed.ts";
+import { buildMirrorIndex } from "./mirror-index.ts";
 import { creatorNameOf, toHttpUrl } from "./mirror-text.ts";
 import { createMirrorView, type MirrorView } from "./mirror-view.ts";
 import { removeLeftovers, replaceFile, replaceFolder } from "./mirror-write.ts";
@@ -100,15 +101,19 @@ export async function regenerateMirrors(store: Store, options: MirrorOptions): P
   }
   await Promise.all(marks);
   try {
-    // The index lists names and counts only: rewritten when a creator changed, or when it is missing.
-    if (regenerated.length > 0 || !existsSync(join(options.outDir, "index.html"))) await writeMirrorIndex(store.listFeeds().filter((feed) => feed.mirroredAt !== null), options);
+    // The indexes list names and counts only: rewritten when a creator changed, or when one is missing.
+    const missing = !existsSync(join(options.outDir, "index.html")) || !existsSync(join(options.outDir, "index.json"));
+    if (regenerated.length > 0 || missing) await writeMirrorIndex(store.listFeeds().filter((feed) => feed.mirroredAt !== null), options);
   } catch (error) {
     failed.push({ feedId: "", error: toMirrorError(error, `cannot write the mirrors index in ${options.outDir}`) });
   }
   return { regenerated, failed };
 }
 
-/** Writes `<outDir>/index.html`: every mirrored creator with a link to its pages and to its origin. */
+/**
+ * Writes `<outDir>/index.html`, every mirrored creator with a link to its pages and to its origin, and
+ * `<outDir>/index.json`, the same list for machines (crawler/mirror-index.ts), each replaced atomically.
+ */
 export async function writeMirrorIndex(feeds: readonly StoredFeed[], options: MirrorOptions): Promise<void> {
   const { mirrorUrl, assetBase } = resolveLocation(options);
   const site = options.site ?? createPlainSite(options.siteUrl, assetBase);
@@ -121,13 +126,17 @@ export async function writeMirrorIndex(feeds: readonly StoredFeed[], options: Mi
 <p>Copies of the capsules and feeds ${site.profile.name} follows, kept on this site. Signed posts verify against their author’s key wherever they are read.</p>
 ${rows.length
   ? html`<ul class="following">${rows.map(({ feed, name, id }) => {
-    const origin = toHttpUrl(feed.siteUrl) ?? toHttpUrl(feed.url);
+    // The page is public: a private feed's user name and password never go into it.
+    const found = toHttpUrl(feed.siteUrl) ?? toHttpUrl(feed.url);
+    const origin = found === undefined ? undefined : redactUrl(found);
     return html`<li><a href="${base}${id}/">${name}</a>${origin ? html` <span class="feed-url">${origin}</span>` : ""} · ${feed.capsule ? "signed capsule" : "unsigned feed"} · ${feed.entryCount} ${feed.entryCount === 1 ? "entry" : "entries"}</li>\n`;
   })}</ul>`
   : html`<p class="empty">No mirrored creators yet.</p>`}`;
   const page = renderDocument(site, { title: `Mirrors · ${site.profile.name}`, description: `Copies of what ${site.profile.name} follows`, canonical: mirrorUrl, body });
   await mkdir(options.outDir, { recursive: true });
   await replaceFile(join(options.outDir, "index.html"), page);
+  const index = buildMirrorIndex(rows.map(({ feed }) => feed), mirrorUrl);
+  await replaceFile(join(options.outDir, "index.json"), `${JSON.stringify(index, null, 2)}\n`);
 }
 
 /** Every file of one creator's mirror, path (relative to its folder, `/`-separated) → content. */

@@ -77,9 +77,13 @@ export function createProgram() {
       console.log("Commit content/profile.yaml and .capsule/location.json.");
     });
 
+  // A handle or an identity never reaches this action: bin/capsule.js sends those to the crawler, which resolves them.
   prog.command("follow <url>")
-    .describe("Follow a capsule or any feed (adds it to content/following.yaml).")
+    .describe("Follow a capsule or any feed (adds it to content/following.yaml). Also by handle (alice.example, @alice.example) or identity (did:key:z6Mk…, z6Mk…): the crawler finds the creator at their origin or, when it is gone, on the mirrors of the capsules you follow, and follows only a copy whose signatures verify (`capsule follow <handle> --help` for its options).")
     .option("--name", "A name to show for it")
+    .example("follow https://friend.example/feed.xml")
+    .example("follow friend.example")
+    .example("follow did:key:z6Mk…")
     .action((url: string, opts: { name?: string }) => {
       const added = addFollow(CONTENT, url, opts.name);
       console.log(added ? `Following ${url}.` : `Already following ${url}.`);

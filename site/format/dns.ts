@@ -2,7 +2,7 @@
 //   v=capsule1 id=did:key:z6Mk…
 // (space-separated key=value pairs, `v` first; unknown keys are ignored so later versions can add some).
 // It lets a verifier confirm that a domain points at an identity without fetching anything over HTTP.
-import { resolveTxt } from "node:dns/promises";
+import { Resolver, resolveTxt } from "node:dns/promises";
 import { isDidKey } from "./did.ts";
 import { invalid, type Invalid } from "./result.ts";
 
@@ -47,4 +47,18 @@ export async function resolveCapsuleTxt(domain: string, resolve: ResolveTxt = re
     if (code === "ENOTFOUND" || code === "ENODATA") return { status: "none" };
     return { status: "unavailable", message: `looking up _capsule.${domain} failed: ${code ?? (error as Error).message}` };
   }
+}
+
+/** node:dns/promises `resolveTxt` on its own resolver, given up (ETIMEOUT) after `ms`: a slow DNS server never holds a command. */
+export function resolveTxtWithin(ms: number): ResolveTxt {
+  return (name) => {
+    const resolver = new Resolver({ timeout: ms, tries: 1 });
+    return new Promise((settle, fail) => {
+      const timer = setTimeout(() => {
+        fail(Object.assign(new Error(`timed out after ${ms / 1000} s`), { code: "ETIMEOUT" }));
+        resolver.cancel();
+      }, ms);
+      resolver.resolveTxt(name).then(settle, fail).finally(() => clearTimeout(timer));
+    });
+  };
 }

@@ -19,5 +19,5 @@ export { pickCurrentLocation, verifyLocationRecord, type LocationChoice, type Lo
 export { Verifier, type VerifierOptions } from "./verifier.ts";
 export { buildEntryPayload, createSigner, type EntryFields, type IdentityFields, type LocationFields, type Signer, type SignerKeys } from "./signer.ts";
 export * from "./carriage.ts";
-export { parseCapsuleTxt, resolveCapsuleTxt, type CapsuleTxt, type ResolveTxt } from "./dns.ts";
+export { parseCapsuleTxt, resolveCapsuleTxt, resolveTxtWithin, type CapsuleTxt, type ResolveTxt } from "./dns.ts";
 export { CanonicalizationError, InvalidObjectError, KeyError } from "./errors.ts";

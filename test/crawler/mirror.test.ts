@@ -8,6 +8,7 @@ import * as assert from "uvu/assert";
 import { assignSlugs } from "../../crawler/mirror-slug.ts";
 import { MirrorError } from "../../crawler/errors.ts";
 import { regenerateMirrors, writeMirrorPages } from "../../crawler/mirror.ts";
+import { readMirrorIndex } from "../../crawler/mirror-index.ts";
 import { mirrorIdOf, type CapsuleState, type StoredEntry, type StoredFeed } from "../../crawler/model.ts";
 import { parseFeed } from "../../crawler/parse/index.ts";
 import type { Store } from "../../crawler/store.ts";
@@ -171,6 +172,21 @@ Pages("the index lists every mirrored creator", ({ out, capsule, plain }) => {
   assert.equal(links.map((a) => [textOf(a), attr(a, "href")]), [["Alice Potter", `/mirror/${mirrorIdOf(capsule)}/`], ["B's blog", `/mirror/${plain.id}/`]]);
 });
 
+Pages("index.json lists every mirrored creator for machines: key, origin, name and this site's copy", async ({ out, store, capsule, plain }) => {
+  const text = readFileSync(join(out, "index.json"), "utf8");
+  const id = mirrorIdOf(capsule);
+  const expected = [
+    { id: plain.id, identity: null, origin: PLAIN_URL, name: "B's blog", site: "https://blog.example/", feed: `${SITE}mirror/${plain.id}/feed.xml`, entries: 3 },
+    { id, identity: capsule.capsule!.id, origin: ORIGIN_FEED, name: "Alice Potter", site: ORIGIN, feed: `${SITE}mirror/${id}/feed.xml`, entries: store.store.getFeed(capsule.id)!.entryCount },
+  ];
+  assert.equal(JSON.parse(text), { mirrors: expected });
+  assert.equal(readMirrorIndex(text), expected, "what one site writes, another reads back whole");
+  // An index missing (an older Capsule wrote the folder) is written even when no creator changed.
+  rmSync(join(out, "index.json"));
+  assert.equal(await regenerateMirrors(store.store, { outDir: out, siteUrl: SITE }), { regenerated: [], failed: [] });
+  assert.is(readFileSync(join(out, "index.json"), "utf8"), text);
+});
+
 Pages("only changed feeds are regenerated", async ({ out, store, capsule, plain }) => {
   const inode = (id: string) => statSync(join(out, id)).ino;
   const before = { capsule: inode(mirrorIdOf(capsule)), plain: inode(plain.id) };
@@ -246,6 +262,7 @@ Atomic("leftovers of a run that crashed mid-swap are removed", async ({ store, o
   mkdirSync(join(out, ".blog.example-1234abcd.4242-deadbeef.tmp", "x"), { recursive: true });
   mkdirSync(join(out, ".blog.example-1234abcd.4242-deadbeef.old"), { recursive: true });
   writeFileSync(join(out, "index.html.4242-deadbeef.tmp"), "half");
+  writeFileSync(join(out, "index.json.4242-deadbeef.tmp"), "{\"mirr");
   await regenerateMirrors(store.store, { outDir: out, siteUrl: SITE });
   assert.equal(readdirSync(out).filter((name) => name.startsWith(".") || name.endsWith(".tmp")), []);
 });
