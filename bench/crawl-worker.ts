@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import got from "got";
 import { loadConfig } from "../crawler/config.ts";
-import { crawlFeeds, openCrawler } from "../crawler/crawl.ts";
+import { crawlFeeds, openCrawler, selectFeeds } from "../crawler/crawl.ts";
 
 const [phase, folder, base, count, concurrencyText] = process.argv.slice(2) as [string, string, string, string, string];
 const FEEDS = Number(count);
@@ -59,7 +59,7 @@ async function crawl(): Promise<Record<string, number>> {
     if (crawler.store.listFeeds().length === 0) {
       for (const url of urls) await crawler.store.addFeed(url); // setting up is not timed
     }
-    const feeds = crawler.store.listFeeds();
+    const feeds = selectFeeds(crawler.store); // as `capsule crawl` picks them
     const started = performance.now();
     const problems = new Map<string, number>();
     const progress = await crawlFeeds(crawler, feeds, (_, result) => {

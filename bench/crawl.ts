@@ -13,6 +13,8 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { OPTIONS, parseSize } from "../crawler/config.ts";
+import { heapFlag } from "../crawler/heap-limit.ts";
 import { capsuleFeed, ENTRIES_PER_FEED, plainFeed } from "./crawl-feeds.ts";
 
 const REPO = resolve(new URL(".", import.meta.url).pathname, "..");
@@ -55,7 +57,9 @@ http {
 function worker(phase: string, folder: string): Record<string, number> {
   // BENCH_CPU_PROF=folder writes a V8 profile of each crawl phase there (open it in Chrome DevTools).
   const profile = process.env.BENCH_CPU_PROF && phase === "crawl" ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [];
-  const out = execFileSync(process.execPath, [...profile, "--import", "tsx", join(REPO, "bench/crawl-worker.ts"), phase, folder, BASE, String(FEEDS), String(CONCURRENCY)], { encoding: "utf8", maxBuffer: 1 << 26 });
+  // The crawl runs under the heap ceiling `capsule crawl` starts itself with (crawler/heap-limit.ts).
+  const ceiling = phase === "crawl" ? [heapFlag(parseSize(OPTIONS.heapLimit.default)!)] : [];
+  const out = execFileSync(process.execPath, [...profile, ...ceiling, "--import", "tsx", join(REPO, "bench/crawl-worker.ts"), phase, folder, BASE, String(FEEDS), String(CONCURRENCY)], { encoding: "utf8", maxBuffer: 1 << 26 });
   const result = JSON.parse(out.split("\n").find((line) => line.startsWith("RESULT "))!.slice(7)) as Record<string, number>;
   if (process.env.BENCH_VERBOSE) process.stderr.write(`${JSON.stringify(result)}\n`);
   return result;

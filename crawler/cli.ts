@@ -11,6 +11,7 @@ import { runVerify } from "./cli-verify.ts";
 import { loadConfig, OPTIONS, parseDuration, toFlag, type OptionName } from "./config.ts";
 import { crawlFeeds, openCrawler, selectFeeds, siteUrlOf, syncFollowList, type Crawler, type CrawlProgress } from "./crawl.ts";
 import { ConfigError } from "./errors.ts";
+import { rerunWithHeapCeiling } from "./heap-limit.ts";
 import type { CheckedCandidate } from "./follow-candidates.ts";
 import { FOLLOW_FORMS } from "./follow-target.ts";
 import { describeFeeds, formatStatus } from "./status.ts";
@@ -42,7 +43,7 @@ function readFlags(flags: Flags): Partial<Record<OptionName, string>> {
 
 const CRAWL_OPTIONS: readonly OptionName[] = [
   "dataDir", "mirrorDir", "contentDir", "followerUrl", "concurrency", "perHostConcurrency", "workers", "connectTimeout", "timeout",
-  "maxBodyBytes", "maxRedirects", "redirectMoves", "allowPrivateAddresses", "minInterval", "maxInterval", "maxBackoff", "logPerFeed",
+  "maxBodyBytes", "maxRedirects", "redirectMoves", "allowPrivateAddresses", "minInterval", "maxInterval", "maxBackoff", "logPerFeed", "heapLimit",
 ];
 
 /** The crawler's command-line program. */
@@ -56,12 +57,15 @@ export function createCrawlerProgram() {
     .example("crawl --allow-private-addresses   # feeds on your home network"), CRAWL_OPTIONS)
     .action(async (flags: Flags) => {
       const config = loadConfig(readFlags(flags));
+      const rerun = await rerunWithHeapCeiling(config.heapLimit);
+      if (rerun !== undefined) return rerun;
       const crawler = openCrawler(config);
       try {
         const sync = await syncFollowList(crawler);
         if (sync.added.length + sync.removed.length > 0) process.stderr.write(`Follow list: ${sync.added.length} added, ${sync.removed.length} removed.\n`);
         const feeds = selectFeeds(crawler.store, { force: flags["force"] === true });
-        const skipped = crawler.store.listFeeds().filter((f) => f.following).length - feeds.length;
+        let skipped = -feeds.length;
+        for (const feed of crawler.store.eachFeed()) if (feed.following) skipped++;
         const started = performance.now();
         const bar = createProgressBar(process.stderr);
         // The mesh's follow lists say where else each creator is mirrored, and who mirrors us.
@@ -86,13 +90,22 @@ export function createCrawlerProgram() {
     .example("daemon --port 9000 --schedule '*/5 * * * *'"), [...CRAWL_OPTIONS, "schedule", "host", "port"])
     .action(async (flags: Flags) => {
       const config = loadConfig(readFlags(flags));
+      const rerun = await rerunWithHeapCeiling(config.heapLimit);
+      if (rerun !== undefined) return rerun;
       const { startDaemon } = await import("./daemon.ts");
       const daemon = await startDaemon(config, { log: (line) => console.log(line) });
       console.log(`Capsule daemon: serving ${daemon.url}mirror/<id>/feed.xml and ${daemon.url}status.json; crawling on "${config.schedule}". Ctrl-C stops.`);
+      // Handlers stay on: a second signal (a terminal's Ctrl-C reaches the process that started this one too,
+      // which passes it on: crawler/heap-limit.ts) is the same request, not a reason to die with fetches half
+      // written. A third one, when stopping takes too long for someone, stops at once.
+      let signals = 0;
       await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
+        for (const signal of ["SIGINT", "SIGTERM"] as const) {
+          process.on(signal, () => {
+            if (++signals >= 3) process.exit(130);
+            resolve();
+          });
+        }
       });
       console.log("Stopping: finishing running fetches…");
       await daemon.close();
@@ -225,8 +238,8 @@ export async function runCrawlerCommand(argv: readonly string[]): Promise<number
     { handler: Handler; args: unknown[] } | undefined;
   if (!parsed) return process.exitCode === 1 ? 1 : 0; // --help, or a usage error sade printed
   try {
-    await parsed.handler(...parsed.args);
-    return 0;
+    const code = await parsed.handler(...parsed.args);
+    return typeof code === "number" ? code : 0;
   } catch (error) {
     const known = error instanceof CapsuleError ? error : undefined;
     process.stderr.write(`capsule: ${known ? known.message : (error as Error)?.message ?? String(error)}\n`);

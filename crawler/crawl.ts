@@ -11,7 +11,7 @@ import type { CrawlerConfig } from "./config.ts";
 import { buildUserAgent, createFetchAgent, type FetchAgent, type FetchOptions } from "./fetch.ts";
 import type { StoredFeed } from "./model.ts";
 import { ProcessPool } from "./process-pool.ts";
-import { FetchQueue } from "./queue.ts";
+import { FetchQueue, hostOf } from "./queue.ts";
 import { refreshFeed, type RefreshContext, type RefreshResult } from "./refresh.ts";
 import { openStore, type Store } from "./store.ts";
 
@@ -95,12 +95,17 @@ export async function syncFollowList(crawler: Crawler): Promise<{ added: string[
   return { added, removed };
 }
 
+/** What a crawl needs of a feed: the store holds the rest, read afresh when its turn comes. */
+export type FeedRef = Pick<StoredFeed, "id" | "url">;
+
 /**
- * Refreshes `feeds` (default: every followed feed not waiting out a server's Retry-After) through the queue;
- * resolves when all are done. One feed's failure is recorded on that feed and never stops the others.
+ * Refreshes `feeds` through the queue; resolves when all are done. One feed's failure is recorded on that
+ * feed and never stops the others. At most a few times `concurrency` feeds wait in the queue at once (a
+ * waiting feed costs a few kilobytes of closures and promises: 10,000 at once held 60 MB), taken host by
+ * host in turn so that one host's per-host limit never holds up feeds from the others.
  */
 export async function crawlFeeds(
-  crawler: Crawler, feeds: readonly StoredFeed[], onProgress?: (progress: CrawlProgress, result: RefreshResult) => void,
+  crawler: Crawler, feeds: readonly FeedRef[], onProgress?: (progress: CrawlProgress, result: RefreshResult) => void,
   /** Mirror feed URLs the mesh knows per feed id (crawler/mesh.ts), for the fallback when an origin fails. */
   mirrorHints?: ReadonlyMap<string, readonly string[]>,
 ): Promise<CrawlProgress> {
@@ -114,34 +119,61 @@ export async function crawlFeeds(
     ...(pool ? { pool, poolFrom: everyFeed ? 0 : LARGE_BODY_BYTES } : {}),
     ...(mirrorHints ? { mirrorHints: (feed: StoredFeed) => mirrorHints.get(feed.id) ?? [] } : {}),
   };
-  try {
-    await Promise.all(feeds.map(async (feed) => {
-      const result = await crawler.queue.add(feed.id, feed.url, () => refreshFeed(feed.id, context)).catch((error: unknown) => ({
-        feedId: feed.id, outcome: "error" as const, added: 0, warnings: [], error: error as never,
+  const order = interleaveByHost(feeds);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < order.length) {
+      const { id, url } = order[next++]!;
+      const result = await crawler.queue.add(id, url, () => refreshFeed(id, context)).catch((error: unknown) => ({
+        feedId: id, outcome: "error" as const, added: 0, warnings: [], error: error as never,
       }));
-      if (!result) return; // already queued by someone else
+      if (!result) continue; // already queued by someone else
       progress.done++;
       progress.added += result.added;
       if (result.outcome === "error") progress.errors++;
       else if (result.outcome === "unchanged") progress.unchanged++;
       onProgress?.(progress, result);
-    }));
+    }
+  };
+  const lanes = Math.min(order.length, Math.max(64, 4 * crawler.config.concurrency));
+  try {
+    await Promise.all(Array.from({ length: lanes }, lane));
   } finally {
     await pool?.close();
   }
   return progress;
 }
 
+/** `feeds` reordered one host at a time in turn (a, b, c, a, b, a, …), each host's feeds in their own order. */
+export function interleaveByHost(feeds: readonly FeedRef[]): FeedRef[] {
+  const byHost = new Map<string, FeedRef[]>();
+  for (const feed of feeds) {
+    const host = hostOf(feed.url);
+    const list = byHost.get(host);
+    if (list) list.push(feed);
+    else byHost.set(host, [feed]);
+  }
+  if (byHost.size <= 1) return [...feeds];
+  const lists = [...byHost.values()];
+  const order: FeedRef[] = [];
+  for (let round = 0; order.length < feeds.length; round++) {
+    for (const list of lists) if (round < list.length) order.push(list[round]!);
+  }
+  return order;
+}
+
 /** Followed feeds a crawl should fetch now: all of them, or only those due (`dueBy`), never those under Retry-After unless forced. */
-export function selectFeeds(store: Store, options: { dueBy?: Date; force?: boolean; now?: Date } = {}): StoredFeed[] {
+export function selectFeeds(store: Store, options: { dueBy?: Date; force?: boolean; now?: Date } = {}): FeedRef[] {
   const now = (options.now ?? new Date()).toISOString();
   const due = options.dueBy?.toISOString();
-  return store.listFeeds().filter((feed) => {
-    if (!feed.following) return false;
-    if (options.force) return true;
-    if (feed.schedule.retryAfter !== null && feed.schedule.retryAfter > now) return false;
-    return due === undefined || feed.schedule.nextDue <= due;
-  });
+  const selected: FeedRef[] = [];
+  for (const feed of store.eachFeed()) {
+    if (!feed.following) continue;
+    const wanted = options.force || ((feed.schedule.retryAfter === null || feed.schedule.retryAfter <= now) && (due === undefined || feed.schedule.nextDue <= due));
+    // Only the id and URL are kept: a whole stored feed is kilobytes, and a crawl of 10,000 held them all.
+    if (wanted) selected.push({ id: feed.id, url: feed.url });
+  }
+  return selected;
 }
 
 /** The follower's own site URL (`followerUrl`, else the profile's `url`), where mirror pages are published. */

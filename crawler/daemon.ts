@@ -4,6 +4,7 @@
  * mirror pages of creators whose content changed. Beside it, the HTTP server re-serves every mirrored feed
  * from the store. One feed's failure is recorded on that feed; nothing a feed does stops the daemon.
  */
+import { getHeapStatistics } from "node:v8";
 import { schedule, type ScheduledTask } from "node-cron";
 import type { CrawlerConfig } from "./config.ts";
 import { crawlFeeds, openCrawler, selectFeeds, siteUrlOf, syncFollowList, type Crawler } from "./crawl.ts";
@@ -117,7 +118,9 @@ class MirrorIndex {
   }
 
   rebuild(): void {
-    this.#ids = new Map(this.#crawler.store.listFeeds().filter((f) => f.entryCount > 0).map((f) => [mirrorIdOf(f), f.id]));
+    const ids = new Map<string, string>();
+    for (const feed of this.#crawler.store.eachFeed()) if (feed.entryCount > 0) ids.set(mirrorIdOf(feed), feed.id);
+    this.#ids = ids;
   }
 
   find(mirrorId: string): StoredFeed | undefined {
@@ -152,6 +155,14 @@ function createSource(crawler: Crawler, mirrors: MirrorIndex, config: CrawlerCon
       };
     },
     listMirrors: () => mirrors.list(),
-    readStatus: () => ({ daemon: state(), feeds: describeFeeds(crawler.store.listFeeds()) }),
+    readStatus: () => ({ daemon: { ...state(), pid: process.pid, memory: memoryFigures() }, feeds: describeFeeds(crawler.store.listFeeds()) }),
   };
+}
+
+// What the daemon holds, in megabytes: resident memory, the JavaScript heap, and the heap's ceiling
+// (CAPSULE_HEAP_LIMIT; crawler/heap-limit.ts), the figure to raise when the heap nears it.
+function memoryFigures(): { rssMb: number; heapUsedMb: number; heapLimitMb: number } {
+  const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+  const usage = process.memoryUsage();
+  return { rssMb: mb(usage.rss), heapUsedMb: mb(usage.heapUsed), heapLimitMb: mb(getHeapStatistics().heap_size_limit) };
 }

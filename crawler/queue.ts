@@ -69,7 +69,8 @@ export class FetchQueue {
   }
 }
 
-function hostOf(url: string): string {
+/** The key the per-host limit counts by: the URL's host (with port), lower-cased; the URL itself when it has none. */
+export function hostOf(url: string): string {
   try {
     return new URL(url).host.toLowerCase();
   } catch {

@@ -27,7 +27,7 @@ export function readCapsuleChannel(channel: XmlElement): CapsuleFeedExtension | 
     const local = element.key;
     if (local === "identity" && !extension.identity) {
       const id = textContent(element).trim();
-      if (id) extension.identity = { id, href: resolveUrl(getAttr(element, "href"), element.base) };
+      if (id) extension.identity = { id: own(id), href: resolveUrl(getAttr(element, "href"), element.base) };
     } else if (local === "following") {
       extension.following ??= resolveUrl(getAttr(element, "href") ?? textContent(element), element.base);
     } else if (local === "profile") {
@@ -50,7 +50,21 @@ function readEnvelope(element: XmlElement): CapsuleEnvelope | null {
   // Base64url has no whitespace; feeds may wrap long payloads, so line breaks and indentation are removed.
   const payload = textContent(element).replace(/\s+/g, "");
   if (!payload) return null;
-  return { payload, key: getAttr(element, "key")?.trim() || null, signature: getAttr(element, "signature")?.trim() || null };
+  return ownEnvelope(payload, getAttr(element, "key"), getAttr(element, "signature"));
+}
+
+/**
+ * An envelope whose strings are copies. The parser's strings may be slices of the whole feed text, and the
+ * verifier caches (site/format/verifier.ts) keep signer keys for as long as they follow the feed: a 10-character
+ * slice would keep a 50 KB document alive per capsule followed.
+ */
+function ownEnvelope(payload: string, key: string | undefined, signature: string | undefined): CapsuleEnvelope {
+  return { payload: own(payload), key: key?.trim() ? own(key.trim()) : null, signature: signature?.trim() ? own(signature.trim()) : null };
+}
+
+/** A flat copy of `text` that shares no memory with the string it came from. */
+function own(text: string): string {
+  return Buffer.from(text, "utf8").toString("utf8");
 }
 
 function readProfile(profile: XmlElement, into: Record<string, string[]>): void {
@@ -69,7 +83,7 @@ export function readCapsuleJsonFeed(value: unknown, base: string): CapsuleFeedEx
   const extension: CapsuleFeedExtension = { identity: null, envelopes: [], profile: {}, following: null };
   const identity = value["identity"];
   if (isRecord(identity) && typeof identity["id"] === "string" && identity["id"].trim()) {
-    extension.identity = { id: identity["id"].trim(), href: resolveUrl(readString(identity["href"]), base) };
+    extension.identity = { id: own(identity["id"].trim()), href: resolveUrl(readString(identity["href"]), base) };
   }
   // Document order as RSS writes it: certificates, then the checkpoint, then the location record.
   const certificates = Array.isArray(value["certificates"]) ? value["certificates"] : [];
@@ -98,7 +112,7 @@ function readJsonEnvelope(value: unknown): CapsuleEnvelope | null {
   // As in RSS: whitespace a pretty-printer may have put into a long payload is removed; a missing payload drops it.
   const payload = readString(value["payload"])?.replace(/\s+/g, "");
   if (!payload) return null;
-  return { payload, key: readString(value["key"])?.trim() || null, signature: readString(value["signature"])?.trim() || null };
+  return ownEnvelope(payload, readString(value["key"]), readString(value["signature"]));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -18,7 +18,7 @@ import { join, relative } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { loadConfig, type CrawlerConfig } from "../../../crawler/config.ts";
-import { crawlFeeds, openCrawler, selectFeeds, type Crawler } from "../../../crawler/crawl.ts";
+import { crawlFeeds, openCrawler, selectFeeds, type Crawler, type FeedRef } from "../../../crawler/crawl.ts";
 import { createFetchAgent, type FetchAgent } from "../../../crawler/fetch.ts";
 import { MIRROR_MAX_ENTRIES, regenerateMirrors } from "../../../crawler/mirror.ts";
 import { renderMirrorFeed } from "../../../crawler/mirror-feed.ts";
@@ -143,7 +143,7 @@ setup(test, async (ctx) => {
     // The flood of 100,000 items keeps a worker busy for seconds and this thread for a few slices of store
     // writes (daemon-latency.test.ts): on a loaded machine, fetches beside it could see their 2 s budget run
     // out. So the quick attacks go first, then the flood beside the two that only ever end in a timeout.
-    const kindOf = (feed: StoredFeed) => {
+    const kindOf = (feed: FeedRef) => {
       const attack = ctx.subjects.find((s) => s.feedId === feed.id)!.attack;
       return attack.name === "many-items" || (attack.expect.kind === "error" && attack.expect.code === "timeout") ? "slow" : "quick";
     };
