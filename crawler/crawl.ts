@@ -79,12 +79,8 @@ export async function syncFollowList(crawler: Crawler): Promise<{ added: string[
   const wanted = new Set(follows.map((follow) => follow.url));
   const added: string[] = [];
   const removed: string[] = [];
-  for (const url of wanted) {
-    const known = crawler.store.findFeed(url);
-    if (known?.following) continue;
-    await crawler.store.addFeed(url);
-    added.push(url);
-  }
+  for (const url of wanted) if (!crawler.store.findFeed(url)?.following) added.push(url);
+  await crawler.store.addFeeds(added);
   for (const feed of crawler.store.listFeeds()) {
     if (feed.following && !wanted.has(feed.followedUrl) && !wanted.has(feed.url)) {
       await crawler.store.setFollowing(feed.id, false);

@@ -150,7 +150,12 @@ export class Store {
 
   /** Follows `url` (idempotent): creates the feed record, or marks an unfollowed one followed again. */
   async addFeed(url: string, now: Date = new Date()): Promise<StoredFeed> {
-    return this.#root.transaction(() => {
+    return (await this.addFeeds([url], now))[0]!;
+  }
+
+  /** Follows every URL in one transaction (a follow list of thousands is one commit, not thousands); as addFeed each. */
+  async addFeeds(urls: readonly string[], now: Date = new Date()): Promise<StoredFeed[]> {
+    return this.#root.transaction(() => urls.map((url) => {
       const existing = this.findFeed(url);
       if (existing) {
         if (existing.following) return existing;
@@ -162,7 +167,7 @@ export class Store {
       this.#feeds.put(feed.id, feed);
       this.#urls.put(url, feed.id);
       return feed;
-    });
+    }));
   }
 
   /** Stops fetching a feed; its entries stay (a mirror keeps what it has). */

@@ -208,10 +208,3 @@ export function listPages(dir: string): string[] {
   walk(dir);
   return pages;
 }
-
-/** A stable small hash of a slug, to sample pages the same way on every run. */
-export function hashOf(text: string): number {
-  let hash = 0;
-  for (const char of text) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return hash;
-}

@@ -48,6 +48,27 @@ test("follows a URL once and keeps the record when followed again", async () => 
   }
 });
 
+test("a follow list is added in one transaction: new feeds, one followed again, a URL twice, one already followed", async () => {
+  const temp = openTempStore();
+  try {
+    const before = await temp.store.addFeed(URL_A);
+    await temp.store.setFollowing(before.id, false);
+    const kept = await temp.store.addFeed("https://c.example/feed.xml");
+    const urls = Array.from({ length: 500 }, (_, i) => `https://many-${i}.example/feed.xml`);
+    const added = await temp.store.addFeeds([URL_A, ...urls, urls[0]!, "https://c.example/feed.xml"], new Date("2026-03-01T00:00:00Z"));
+    assert.is(added.length, 503);
+    assert.is(added[0]!.id, before.id, "the unfollowed feed keeps its record");
+    assert.is(added[0]!.following, true);
+    assert.is(added[0]!.schedule.nextDue, "2026-03-01T00:00:00.000Z");
+    assert.is(added[501]!.id, added[1]!.id, "a URL given twice is one feed");
+    assert.equal(added[502], kept);
+    assert.is(temp.store.listFeeds().length, 502);
+    for (const url of urls) assert.is(temp.store.findFeed(url)?.following, true, url);
+  } finally {
+    await temp.dispose();
+  }
+});
+
 test("stores new versions only, keeps every version, lists newest first", async () => {
   const temp = openTempStore();
   try {
