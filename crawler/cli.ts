@@ -11,9 +11,9 @@ import { runVerify } from "./cli-verify.ts";
 import { loadConfig, OPTIONS, parseDuration, toFlag, type OptionName } from "./config.ts";
 import { crawlFeeds, openCrawler, selectFeeds, siteUrlOf, syncFollowList, type Crawler, type CrawlProgress } from "./crawl.ts";
 import { ConfigError } from "./errors.ts";
-import { rerunWithHeapCeiling } from "./heap-limit.ts";
 import type { CheckedCandidate } from "./follow-candidates.ts";
 import { FOLLOW_FORMS } from "./follow-target.ts";
+import { rerunWithHeapCeiling } from "./heap-limit.ts";
 import { describeFeeds, formatStatus } from "./status.ts";
 
 /** The commands this module runs; bin/capsule.js sends these here. */
