@@ -15,6 +15,7 @@ import type { Store } from "../../crawler/store.ts";
 import { verifyCapsule } from "../../crawler/verify.ts";
 import { deriveKeyPair } from "../../site/format/index.ts";
 import { DELETED_ID, FORGED_TITLE, ORIGIN, ORIGIN_FEED, renderOriginFeed } from "../helpers/capsule-origin.ts";
+import { readXssPayloads } from "../helpers/conformance.ts";
 import { findUnsafe } from "../helpers/html-safety.ts";
 import { setup } from "../helpers/setup.ts";
 import { storeParsed } from "../helpers/stored.ts";
@@ -369,7 +370,7 @@ function hostileCapsule(payload: string, i: number): CapsuleState {
 }
 
 setup(Xss, async (ctx) => {
-  ctx.payloads = (JSON.parse(readFileSync(join(REPO, "../shared/conformance/xss/dompurify-payloads.json"), "utf8")) as { payload: string }[]).map((p) => p.payload);
+  ctx.payloads = readXssPayloads().map((p) => p.payload);
   assert.is(ctx.payloads.length, 223);
   ctx.store = openTempStore();
   ctx.out = mkdtempSync(join(tmpdir(), "capsule-mirror-xss-"));

@@ -1,26 +1,15 @@
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { parseFragment, serialize } from "parse5";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { sanitizeHtml, sanitizeText } from "../../crawler/sanitize.ts";
+import { readXssPayloads } from "../helpers/conformance.ts";
 import { findUnsafe } from "../helpers/html-safety.ts";
 
 const BASE = "https://blog.example/posts/feed.xml";
 const clean = (html: string) => sanitizeHtml(html, { baseUrl: BASE });
 
-/** The folder holding package.json: CI clones the repository with shared/ beside it. */
-function findRepoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, "package.json"))) dir = path.dirname(dir);
-  return dir;
-}
-
-const payloads = JSON.parse(
-  readFileSync(path.resolve(findRepoRoot(), "../shared/conformance/xss/dompurify-payloads.json"), "utf8"),
-) as { title: string; payload: string }[];
+const payloads = readXssPayloads();
 
 /** Re-serialises through parse5 so expectations do not depend on attribute quoting. */
 function normalize(html: string): string {

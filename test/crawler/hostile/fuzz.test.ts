@@ -1,6 +1,6 @@
 /**
  * Issue 6, "Fuzzing": fast-check properties over the parser and the sanitiser, seeded from the feedparser
- * conformance corpus (../shared/conformance/feedparser/) and DOMPurify's payloads. The mutations are
+ * conformance corpus (test/conformance/feedparser/) and DOMPurify's payloads. The mutations are
  * XML- and HTML-aware (entities, DOCTYPEs, CDATA, encodings, broken and deep nesting, hostile markup spliced
  * into real feeds), on top of the byte-level fuzzing in test/crawler/parse/hostile.test.ts.
  *
@@ -9,7 +9,7 @@
  * step stores, passes `findUnsafe` (parse5, as a browser reads it). Runs are bounded (FUZZ_RUNS scales
  * them; the seed is printed on failure and FUZZ_SEED replays it).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { suite } from "uvu";
@@ -21,11 +21,9 @@ import { parseFeed } from "../../../crawler/parse/index.ts";
 import { processFeedBody } from "../../../crawler/process.ts";
 import { sanitizeHtml } from "../../../crawler/sanitize.ts";
 import { findUnsafe } from "../../helpers/html-safety.ts";
+import { FEEDPARSER_CORPUS, readXssPayloads } from "../../helpers/conformance.ts";
 import { makeStoredFeed } from "../../helpers/stored.ts";
-import { REPO } from "../../helpers/temp-capsule.ts";
 
-const CORPUS = join(REPO, "../shared/conformance/feedparser");
-const PAYLOADS = join(REPO, "../shared/conformance/xss/dompurify-payloads.json");
 const URL_BASE = "https://fuzz.example/feed.xml";
 const SCALE = Number(process.env["FUZZ_RUNS"] ?? 1);
 const SEED = process.env["FUZZ_SEED"] === undefined ? undefined : Number(process.env["FUZZ_SEED"]);
@@ -38,15 +36,13 @@ const CODES: readonly ParseErrorCode[] = ["empty", "not-a-feed", "unreadable", "
 
 const corpus: { file: string; bytes: Buffer }[] = [];
 const sanitizeSeeds: string[] = [];
-if (existsSync(CORPUS)) {
-  const records = JSON.parse(readFileSync(join(CORPUS, "expectations.json"), "utf8")) as { file: string }[];
-  // A stable sample of every folder (every fifth file), plus every sanitiser case: they carry the most markup.
-  for (const [index, { file }] of records.entries()) {
-    if (index % 5 === 0 || file.includes("/sanitize/")) corpus.push({ file, bytes: readFileSync(join(CORPUS, file)) });
-  }
-  for (const { file, bytes } of corpus) if (file.includes("/sanitize/")) sanitizeSeeds.push(bytes.toString("utf8"));
+const records = JSON.parse(readFileSync(join(FEEDPARSER_CORPUS, "expectations.json"), "utf8")) as { file: string }[];
+// A stable sample of every folder (every fifth file), plus every sanitiser case: they carry the most markup.
+for (const [index, { file }] of records.entries()) {
+  if (index % 5 === 0 || file.includes("/sanitize/")) corpus.push({ file, bytes: readFileSync(join(FEEDPARSER_CORPUS, file)) });
 }
-const payloads = existsSync(PAYLOADS) ? (JSON.parse(readFileSync(PAYLOADS, "utf8")) as { payload: string }[]).map((p) => p.payload) : [];
+for (const { file, bytes } of corpus) if (file.includes("/sanitize/")) sanitizeSeeds.push(bytes.toString("utf8"));
+const payloads = readXssPayloads().map((p) => p.payload);
 
 /** Snippets that make XML parsers work hard or take wrong turns. */
 const XML_SNIPPETS = [

@@ -1,5 +1,5 @@
 /**
- * TEST ONLY: feeds that carry every DOMPurify payload (../shared/conformance/xss/dompurify-payloads.json) in
+ * TEST ONLY: feeds that carry every DOMPurify payload (test/conformance/xss/dompurify-payloads.json) in
  * every field a feed can fill, served over HTTP for a real crawl (issue 6, "Script never runs"):
  *
  * - `/xss/rss-a.xml`, `/xss/rss-b.xml`: RSS 2.0, half the payloads each (a re-served feed carries 200 entries),
@@ -14,18 +14,15 @@
  *
  * Also `findUnsafePage`, the parse5 check for a whole mirror page (body and head).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { parse, serialize, type DefaultTreeAdapterTypes } from "parse5";
+import { readXssPayloads } from "../../helpers/conformance.ts";
 import { findUnsafe } from "../../helpers/html-safety.ts";
-import { REPO } from "../../helpers/temp-capsule.ts";
 
 type Element = DefaultTreeAdapterTypes.Element;
 
 /** The 223 payloads, in file order. */
 export function loadPayloads(): string[] {
-  const records = JSON.parse(readFileSync(join(REPO, "../shared/conformance/xss/dompurify-payloads.json"), "utf8")) as { payload: string }[];
-  return records.map((record) => record.payload);
+  return readXssPayloads().map((record) => record.payload);
 }
 
 /** Characters XML cannot carry (most controls, U+FFFE/U+FFFF, lone surrogate halves) left out. */

@@ -1,5 +1,5 @@
 /**
- * feedparser's test corpus (../shared/conformance/feedparser/, 1,866 files with expectations) through
+ * feedparser's test corpus (test/conformance/feedparser/, 1,866 files with expectations) through
  * parseFeed. Mapping chosen (details in feedparser-view.ts):
  *
  * - Each file is parsed as bytes with the HTTP headers its comment declares (`Header: Content-type: …` as the
@@ -18,17 +18,16 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseFragment, serialize, type DefaultTreeAdapterTypes } from "parse5";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ParseError } from "../../../crawler/errors.ts";
 import { parseFeed } from "../../../crawler/parse/index.ts";
+import { FEEDPARSER_CORPUS } from "../../helpers/conformance.ts";
 import { findUnsafe } from "../../helpers/html-safety.ts";
 import { ALIASES, ENTRY_ALIASES, Html, Instant, toFeedparserView } from "./feedparser-view.ts";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const corpus = path.resolve(repoRoot, "../shared/conformance/feedparser");
+const corpus = FEEDPARSER_CORPUS;
 
 interface Assertion {
   path: (string | number)[];

@@ -11,6 +11,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ParseError } from "../../../crawler/errors.ts";
 import { parseFeed, type ParsedFeed } from "../../../crawler/parse/index.ts";
+import { FEEDPARSER_CORPUS } from "../../helpers/conformance.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "../../..");
@@ -146,13 +147,10 @@ function checkContract(bytes: Uint8Array): void {
   assert.ok(typeof feed.bozo === "boolean");
 }
 
-const corpusDir = path.resolve(repoRoot, "../shared/conformance/feedparser");
 const seeds: Buffer[] = [...readdirSync(fixtures).map((name) => fixture(name))];
-if (existsSync(corpusDir)) {
-  const records = JSON.parse(readFileSync(path.join(corpusDir, "expectations.json"), "utf8")) as { file: string }[];
-  // Every ninth corpus file, a stable sample of every folder.
-  for (const record of records.filter((_, index) => index % 9 === 0)) seeds.push(readFileSync(path.join(corpusDir, record.file)));
-}
+const records = JSON.parse(readFileSync(path.join(FEEDPARSER_CORPUS, "expectations.json"), "utf8")) as { file: string }[];
+// Every ninth corpus file, a stable sample of every folder.
+for (const record of records.filter((_, index) => index % 9 === 0)) seeds.push(readFileSync(path.join(FEEDPARSER_CORPUS, record.file)));
 
 test("fuzz: random bytes only ever give a feed or a ParseError", () => {
   fc.assert(fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => checkContract(bytes)), { numRuns: 500 });
